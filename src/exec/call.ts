@@ -1,0 +1,51 @@
+// call(): the one place a command runs. It fixes the command's clock, runs the handler, turns a
+// thrown CommandError into an error reply, counts stats, records the command's own effect, and
+// when the outermost unit ends hands all effects to the propagator. Slowlog, MONITOR and the
+// latency monitor are fed from afterCall.
+
+import type { Command } from '../commands/table.js';
+import { CommandError } from '../resp/errors.js';
+import type { Client } from '../session/client.js';
+import { Ctx, type ServerApi } from './context.js';
+
+export interface ExecHost extends ServerApi {
+  /** Bookkeeping after each executed command: slowlog, MONITOR, latency, stats. */
+  afterCall(client: Client, cmd: Command, argv: readonly string[], usec: number, failed: boolean): void;
+  /** A bug surfaced as an exception: log it loudly; the client gets an error reply. */
+  internalError(cmd: Command, e: unknown): string;
+}
+
+export function call(host: ExecHost, client: Client, cmd: Command, argv: string[]): void {
+  const prop = host.propagator;
+  const ks = host.ks;
+  const outermost = prop.depth === 0;
+  if (outermost) {
+    ks.now = Date.now();
+    if (cmd.flags.has('touches_arbitrary_keys')) prop.noWrap = true;
+  }
+  prop.depth++;
+  const db = client.dbIndex;
+  const dirtyBefore = ks.dirty;
+  const ctx = new Ctx(host, client, cmd, argv, client.reply);
+  let failed = false;
+  const start = performance.now();
+  try {
+    cmd.spec.run!(ctx);
+  } catch (e) {
+    failed = true;
+    client.reply.error(e instanceof CommandError ? e.text : host.internalError(cmd, e));
+  }
+  const usec = Math.round((performance.now() - start) * 1000);
+  const stats = cmd.stats;
+  stats.calls++;
+  stats.usec += usec;
+  if (failed) stats.failed++;
+  if (ks.dirty !== dirtyBefore && prop.active) {
+    const effect = ctx.ownEffect();
+    if (effect !== null) prop.add(db, effect);
+  }
+  prop.depth--;
+  if (outermost) prop.flush();
+  client.lastCommand = cmd.fullName;
+  host.afterCall(client, cmd, argv, usec, failed);
+}

@@ -1,0 +1,125 @@
+// What a command handler sees: its arguments, its client's session, the keyspace, a reply
+// writer, the server services it may use, and the three ways to shape propagation.
+// ServerApi is an interface so that commands never import server/ (the import rule).
+
+import type { Command, CommandTable } from '../commands/table.js';
+import type { Db } from '../keyspace/db.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { Err } from '../resp/errors.js';
+import type { Reply } from '../resp/reply.js';
+import type { Client } from '../session/client.js';
+import type { ClientRegistry } from '../session/client-registry.js';
+import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
+import type { Propagator } from './propagate.js';
+
+/** Configuration as commands see it (server/config.ts implements it). */
+export interface ConfigApi {
+  /** The current value of a directive as CONFIG GET prints it, or undefined if unknown. */
+  get(name: string): string | undefined;
+  /** A numeric directive's value (memory sizes already in bytes, booleans as 0/1). */
+  num(name: string): number;
+  bool(name: string): boolean;
+  /** Name/value pairs of every directive matching any of the glob patterns (CONFIG GET). */
+  match(patterns: readonly string[]): [string, string][];
+  /** Sets several directives atomically; returns an error text or null. */
+  set(pairs: readonly [string, string][]): string | null;
+  /** Writes the configuration back to its file (CONFIG REWRITE); returns an error text or null. */
+  rewrite(): string | null;
+}
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+
+/** The server services available to commands. */
+export interface ServerApi {
+  readonly ks: Keyspace;
+  readonly table: CommandTable;
+  readonly clients: ClientRegistry;
+  readonly config: ConfigApi;
+  readonly propagator: Propagator;
+  log(level: LogLevel, message: string): void;
+}
+
+export class Ctx {
+  private propagateOverride: readonly string[] | null = null;
+  private propagationPrevented = false;
+
+  constructor(
+    readonly server: ServerApi,
+    readonly client: Client,
+    readonly cmd: Command,
+    readonly argv: string[],
+    readonly reply: Reply,
+  ) {}
+
+  get ks(): Keyspace {
+    return this.server.ks;
+  }
+
+  /** The client's selected database. */
+  get db(): Db {
+    return this.server.ks.dbs[this.client.dbIndex]!;
+  }
+
+  get argc(): number {
+    return this.argv.length;
+  }
+
+  arg(i: number): string {
+    return this.argv[i]!;
+  }
+
+  /** The arguments from index i on. */
+  argsFrom(i: number): string[] {
+    return this.argv.slice(i);
+  }
+
+  /** An integer argument in the int64 range, as a number (ERR not an integer otherwise). */
+  int(i: number): number {
+    const v = parseIntNumber(this.argv[i]!);
+    if (v === null) throw Err.notInteger();
+    return v;
+  }
+
+  /** An exact int64 argument (bigint past 2^53). */
+  int64(i: number): number | bigint {
+    const v = parseInt64(this.argv[i]!);
+    if (v === null) throw Err.notInteger();
+    return v;
+  }
+
+  /** A double argument (ERR not a valid float otherwise). */
+  double(i: number): number {
+    const v = parseDouble(this.argv[i]!);
+    if (v === null) throw Err.notFloat();
+    return v;
+  }
+
+  /** Case-insensitive comparison of argument i with an (uppercase) keyword. */
+  is(i: number, keyword: string): boolean {
+    const a = this.argv[i];
+    return a !== undefined && a.length === keyword.length && a.toUpperCase() === keyword;
+  }
+
+  // ---- effects ----
+
+  /** Propagate this argv instead of the command as received. */
+  propagateAs(argv: readonly string[]): void {
+    this.propagateOverride = argv;
+  }
+
+  /** Propagate an additional command (before the command's own effect). */
+  alsoPropagate(argv: readonly string[], dbIndex = this.client.dbIndex): void {
+    this.server.propagator.add(dbIndex, argv);
+  }
+
+  /** Do not propagate the command itself (its alsoPropagate effects still go). */
+  noPropagate(): void {
+    this.propagationPrevented = true;
+  }
+
+  /** The command's own effect, or null (read by call() after the handler returns). */
+  ownEffect(): readonly string[] | null {
+    if (this.propagationPrevented) return null;
+    return this.propagateOverride ?? this.argv;
+  }
+}

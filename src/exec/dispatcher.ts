@@ -1,0 +1,63 @@
+// From a parsed argv to call(): command lookup, arity, authentication and the other gates
+// Redis applies before running a command. Rejections are counted as rejected calls.
+// Transactions, loading, replica read-only, OOM and pause gates plug in here as they are built.
+
+import type { Command } from '../commands/table.js';
+import { CommandError, Err } from '../resp/errors.js';
+import type { Client } from '../session/client.js';
+import { call, type ExecHost } from './call.js';
+
+export interface Gate {
+  /** Returns an error to reject the command, or null to let it through. */
+  check(client: Client, cmd: Command, argv: readonly string[]): CommandError | null;
+}
+
+export class Dispatcher {
+  private readonly gates: Gate[] = [];
+  /** Rejected commands (unknown, arity, gates): INFO stats total_error_replies counts them too. */
+  rejectedCalls = 0;
+
+  constructor(private readonly host: ExecHost) {}
+
+  addGate(g: Gate): void {
+    this.gates.push(g);
+  }
+
+  /** Resolves argv to a command (or subcommand); throws the error Redis replies otherwise. */
+  resolve(argv: readonly string[]): Command {
+    const top = this.host.table.get(argv[0]!);
+    if (top === undefined) throw Err.unknownCommand(argv[0]!, argv.slice(1));
+    let cmd = top;
+    if (top.subcommands !== null && argv.length >= 2) {
+      const sub = top.subcommands.get(argv[1]!.toLowerCase());
+      if (sub === undefined) throw Err.unknownSubcommand(argv[1]!, argv[0]!);
+      cmd = sub;
+    }
+    const arity = cmd.spec.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      if (cmd === top) top.stats.rejected++;
+      throw Err.arity(cmd.fullName);
+    }
+    return cmd;
+  }
+
+  execute(client: Client, argv: string[]): void {
+    let cmd: Command;
+    try {
+      cmd = this.resolve(argv);
+      for (const g of this.gates) {
+        const e = g.check(client, cmd, argv);
+        if (e !== null) {
+          cmd.stats.rejected++;
+          throw e;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      this.rejectedCalls++;
+      client.reply.error(e.text);
+      return;
+    }
+    call(this.host, client, cmd, argv);
+  }
+}

@@ -1,0 +1,28 @@
+// What a key can hold. Strings are stored unwrapped to keep memory per key close to Redis:
+// a JS number is an int-encoded string, a JS string is a latin1 byte string (embstr/raw by
+// length), and a MutableString is a raw string grown in place (APPEND, SETRANGE, SETBIT).
+// Every other type is an object deriving from CollectionValue (keyspace/types/*).
+
+import { MutableString } from './types/string.js';
+
+export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+/** Base of every non-string value. Types own their encoding and their operations. */
+export abstract class CollectionValue {
+  abstract readonly type: TypeName;
+  /** The name OBJECT ENCODING reports, e.g. 'listpack', 'quicklist', 'hashtable'. */
+  abstract encoding(): string;
+  /** Number of elements, for DEBUG/MEMORY and lazy-free decisions. */
+  abstract get size(): number;
+}
+
+export type Value = number | string | MutableString | CollectionValue;
+
+export function typeName(v: Value): TypeName {
+  if (typeof v === 'string' || typeof v === 'number' || v instanceof MutableString) return 'string';
+  return v.type;
+}
+
+export function isStringValue(v: Value): v is number | string | MutableString {
+  return typeof v === 'string' || typeof v === 'number' || v instanceof MutableString;
+}

@@ -1,0 +1,82 @@
+// Listening sockets: TCP on each bind address, and an optional unix socket. Accepted sockets
+// become Connections handed to the session layer; the listener knows nothing else.
+
+import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { Connection } from './connection.js';
+
+export interface ListenOptions {
+  bind: string[];
+  port: number;
+  backlog: number;
+  unixSocket: string;
+  unixSocketPerm: number;
+  tcpKeepAlive: number;
+}
+
+export type AcceptHandler = (conn: Connection) => void;
+
+export class Listener {
+  private servers: NetServer[] = [];
+  /** The TCP port actually bound (differs from the option when it was 0 in embedded use). */
+  port = 0;
+
+  constructor(private readonly onAccept: AcceptHandler) {}
+
+  async listen(opts: ListenOptions): Promise<void> {
+    if (opts.port >= 0 && !(opts.port === 0 && opts.bind.length === 0)) {
+      let port = opts.port;
+      for (const addr of opts.bind) {
+        const optional = addr.startsWith('-');
+        const host = optional ? addr.slice(1) : addr;
+        try {
+          port = await this.listenTcp(host, port, opts);
+          this.port = port;
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
+          throw e;
+        }
+      }
+    }
+    if (opts.unixSocket !== '') await this.listenUnix(opts.unixSocket, opts.unixSocketPerm, opts.backlog);
+  }
+
+  private listenTcp(host: string, port: number, opts: ListenOptions): Promise<number> {
+    const srv = createServer({ noDelay: true, pauseOnConnect: false }, (socket: Socket) => {
+      if (opts.tcpKeepAlive > 0) socket.setKeepAlive(true, opts.tcpKeepAlive * 1000);
+      this.onAccept(new Connection(socket, 'tcp'));
+    });
+    return new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      // Redis spells "every IPv4 address" '*' and "every IPv6 address" '::*'.
+      const h = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
+      srv.listen({ host: h, port, backlog: opts.backlog, exclusive: true, ipv6Only: h.includes(':') }, () => {
+        srv.off('error', reject);
+        this.servers.push(srv);
+        const a = srv.address();
+        resolve(typeof a === 'object' && a !== null ? a.port : port);
+      });
+    });
+  }
+
+  private listenUnix(path: string, perm: number, backlog: number): Promise<void> {
+    if (existsSync(path)) unlinkSync(path);
+    const srv = createServer((socket: Socket) => this.onAccept(new Connection(socket, 'unix', path)));
+    return new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen({ path, backlog }, () => {
+        srv.off('error', reject);
+        if (perm !== 0) chmodSync(path, perm);
+        this.servers.push(srv);
+        resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+}

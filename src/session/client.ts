@@ -1,0 +1,71 @@
+// Per-connection session state: selected db, protocol, name, auth, reply mode, the queue of
+// parsed commands not yet executed. A Client knows its transport only through the small
+// Transport interface; it never sees a socket.
+
+import { RespWriter } from '../resp/reply.js';
+
+export interface Transport {
+  write(data: string | Buffer): void;
+  /** Closes at once, discarding unsent output. */
+  close(): void;
+  /** Sends what is pending, then closes. */
+  closeAfterWrite(): void;
+  pauseReading(): void;
+  resumeReading(): void;
+  /** Bytes accepted by write() but not yet handed to the kernel. */
+  readonly queuedBytes: number;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  readonly fd: number;
+  readonly kind: 'tcp' | 'unix' | 'internal';
+}
+
+export type ReplyMode = 'on' | 'off' | 'skip';
+
+export class Client {
+  name = '';
+  dbIndex = 0;
+  authenticated = false;
+  user = 'default';
+  libName = '';
+  libVer = '';
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  /** Full name of the last command run ('NULL' before any), for CLIENT LIST cmd=. */
+  lastCommand = 'NULL';
+  replyMode: ReplyMode = 'on';
+  noEvict = false;
+  noTouch = false;
+  /** Commands parsed but not yet run (the client is blocked, paused, or mid-batch). */
+  readonly pending: string[][] = [];
+  /** Set once the client is closing: nothing more is executed for it. */
+  closing = false;
+  /** Set when a protocol error or QUIT asked to close after the pending replies are written. */
+  closeAfterReply = false;
+  /** Flags shown in CLIENT LIST (single letters as Redis prints them). */
+  readonly flagLetters = new Set<string>();
+  /** Sum of argument bytes of the command being run (CLIENT LIST argv-mem). */
+  argvMem = 0;
+  readonly reply: RespWriter;
+
+  constructor(
+    readonly id: number,
+    readonly transport: Transport,
+    onError: (text: string) => void,
+  ) {
+    this.reply = new RespWriter(onError);
+  }
+
+  get resp(): 2 | 3 {
+    return this.reply.resp;
+  }
+  set resp(v: 2 | 3) {
+    this.reply.resp = v;
+  }
+
+  /** Writes whatever replies are pending to the transport. */
+  flush(): void {
+    const out = this.reply.take();
+    if (out !== null) this.transport.write(out);
+  }
+}
