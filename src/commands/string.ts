@@ -6,7 +6,7 @@ import { keyAt, defineFamily } from './table.js';
 
 export const stringFamily = defineFamily('string', [
   { name: 'get', arity: 2, flags: ['readonly', 'fast'], keySpecs: [keyAt(1, 'RO', 'access')], run: get },
-  { name: 'set', arity: -3, flags: ['write', 'denyoom'], keySpecs: [keyAt(1, 'RW', 'access', 'update', 'variable_flags')], run: set },
+  { name: 'set', arity: -3, flags: ['write', 'denyoom'], keySpecs: [{ ...keyAt(1, 'RW', 'access', 'update', 'variable_flags'), notes: 'RW and ACCESS only because of the optional GET.' }], run: set },
 ]);
 
 function get(ctx: Ctx): void {
