@@ -5,8 +5,8 @@ import type { Ctx } from '../exec/context.js';
 import { defineFamily } from './table.js';
 
 export const connectionFamily = defineFamily('connection', [
-  { name: 'ping', arity: -1, flags: ['fast', 'stale'], tips: ['request_policy:all_shards', 'response_policy:all_succeeded'], run: ping },
-  { name: 'echo', arity: 2, flags: ['fast', 'stale'], run: (ctx) => ctx.reply.bulk(ctx.arg(1)) },
+  { name: 'ping', arity: -1, flags: ['fast'], tips: ['request_policy:all_shards', 'response_policy:all_succeeded'], run: ping },
+  { name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], run: (ctx) => ctx.reply.bulk(ctx.arg(1)) },
   { name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], run: select },
   { name: 'quit', arity: -1, flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'], run: quit },
 ]);

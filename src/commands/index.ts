@@ -2,6 +2,9 @@
 
 import { connectionFamily } from './connection.js';
 import { stringFamily } from './string.js';
+import { commandFamily } from './server/command.js';
 import type { Family } from './table.js';
 
-export const ALL_FAMILIES: readonly Family[] = [connectionFamily, stringFamily];
+export const ALL_FAMILIES: readonly Family[] = [connectionFamily, stringFamily,
+  commandFamily,
+];

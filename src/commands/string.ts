@@ -2,11 +2,11 @@
 
 import type { Ctx } from '../exec/context.js';
 import { storedString, stringOf, type StringValue } from '../keyspace/types/string.js';
-import { keyAt, defineFamily } from './table.js';
+import { keyAt, defineFamily, type KeyRef } from './table.js';
 
 export const stringFamily = defineFamily('string', [
   { name: 'get', arity: 2, flags: ['readonly', 'fast'], keySpecs: [keyAt(1, 'RO', 'access')], run: get },
-  { name: 'set', arity: -3, flags: ['write', 'denyoom'], keySpecs: [keyAt(1, 'RW', 'access', 'update', 'variable_flags')], run: set },
+  { name: 'set', arity: -3, flags: ['write', 'denyoom'], keySpecs: [{ ...keyAt(1, 'RW', 'access', 'update', 'variable_flags'), notes: 'RW and ACCESS only because of the optional GET.' }], getKeys: setKeys, run: set },
 ]);
 
 function get(ctx: Ctx): void {
@@ -20,4 +20,12 @@ function set(ctx: Ctx): void {
   ctx.db.set(key, storedString(ctx.arg(2)));
   ctx.db.changed(key, 'set');
   ctx.reply.ok();
+}
+
+/** SET's key flags depend on GET: it reads the old value only then (else it just overwrites). */
+function setKeys(argv: readonly string[]): KeyRef[] {
+  for (let i = 3; i < argv.length; i++) {
+    if (argv[i]!.length === 3 && argv[i]!.toUpperCase() === 'GET') return [{ pos: 1, flags: ['RW', 'access', 'update'] }];
+  }
+  return [{ pos: 1, flags: ['OW', 'update'] }];
 }

@@ -20,6 +20,12 @@ export type FindKeys =
   | { keyNumIndex: number; firstKey: number; step: number }
   | { unknown: true };
 
+/** One key found in an argv: its index and how the command uses it. */
+export interface KeyRef {
+  pos: number;
+  flags: readonly KeySpecFlag[];
+}
+
 export interface KeySpec {
   flags: KeySpecFlag[];
   begin: BeginSearch;
@@ -53,6 +59,8 @@ export interface ArgDoc {
   multipleToken?: boolean;
   since?: string;
   displayText?: string;
+  summary?: string;
+  deprecatedSince?: string;
   arguments?: ArgDoc[];
 }
 
@@ -69,8 +77,13 @@ export interface CommandSpec {
   aclRemove?: string[];
   tips?: string[];
   doc?: CommandDoc;
-  /** Key positions for commands whose keys a key spec cannot describe (movablekeys). */
-  getKeys?: (argv: readonly string[]) => number[];
+  /**
+   * Finds the keys of an argv where the key specs cannot (unknown, incomplete or variable-flags
+   * specs), as Redis's getkeys procs do: positions, or KeyRefs when the flags differ per key (a
+   * bare position takes the flags of the command's only key spec). An empty result means "no
+   * keys / invalid arguments". See commands/keys.ts.
+   */
+  getKeys?: (argv: readonly string[]) => readonly (number | KeyRef)[];
   run?: (ctx: Ctx) => void;
   subcommands?: CommandSpec[];
 }
@@ -88,6 +101,13 @@ export interface Command {
   readonly subcommands: Map<string, Command> | null;
   readonly isWrite: boolean;
   readonly stats: CommandStats;
+  readonly keySpecs: readonly KeySpec[];
+  /** The legacy key triple COMMAND INFO reports (derived from the key specs). */
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly keyStep: number;
+  /** COMMAND INFO's flags, in Redis's order, movablekeys derived. */
+  readonly shownFlags: readonly string[];
 }
 
 export interface CommandStats {
@@ -125,27 +145,112 @@ export function keyNum(index: number, ...flags: KeySpecFlag[]): KeySpec {
 
 // ---- ACL categories ----
 
+/** Every ACL category, in the order Redis lists them (COMMAND INFO, ACL CAT). */
+export const ACL_CATEGORIES = [
+  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog',
+  'geo', 'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection',
+  'transaction', 'scripting',
+] as const;
+
 const GROUP_CATEGORY: Partial<Record<Group, string>> = {
   string: 'string', list: 'list', hash: 'hash', set: 'set', 'sorted-set': 'sortedset',
   generic: 'keyspace', connection: 'connection', transactions: 'transaction', pubsub: 'pubsub',
   scripting: 'scripting', stream: 'stream', bitmap: 'bitmap', hyperloglog: 'hyperloglog', geo: 'geo',
 };
 
-/** Redis's categories: from flags (write/read/admin/fast/...) and the command's group. */
+/**
+ * Redis's categories for a command, without the '@', in Redis's order. Redis declares the data
+ * category per command and adds the rest from the flags; here the data category follows from the
+ * group (containers such as CLIENT or XINFO get none: only their subcommands do), the flags add
+ * write/read/admin+dangerous/pubsub/fast/blocking, and whatever is not fast is slow. Scripting
+ * commands never get @read. spec.acl and spec.aclRemove spell out the per-command exceptions.
+ */
 export function aclCategories(spec: CommandSpec, group: Group): string[] {
-  const f = new Set(spec.flags);
-  const cats: string[] = [];
-  if (f.has('write')) cats.push('write');
-  if (f.has('readonly') && group !== 'scripting') cats.push('read');
+  const f = spec.flags;
+  const cats = new Set<string>();
   const g = GROUP_CATEGORY[group];
-  if (g !== undefined && !(g === 'keyspace' && (spec.keySpecs ?? []).length === 0 && !f.has('write') && !f.has('readonly'))) cats.push(g);
-  if (f.has('admin')) cats.push('admin', 'dangerous');
-  if (f.has('pubsub') && g !== 'pubsub') cats.push('pubsub');
-  cats.push(f.has('fast') ? 'fast' : 'slow');
-  if (f.has('blocking')) cats.push('blocking');
-  for (const c of spec.acl ?? []) if (!cats.includes(c)) cats.push(c);
-  const remove = new Set(spec.aclRemove ?? []);
-  return cats.filter((c) => !remove.has(c));
+  if (g !== undefined && spec.subcommands === undefined) cats.add(g);
+  for (const c of spec.acl ?? []) cats.add(c.startsWith('@') ? c.slice(1) : c);
+  if (f.includes('write')) cats.add('write');
+  if (f.includes('readonly') && !cats.has('scripting')) cats.add('read');
+  if (f.includes('admin')) cats.add('admin').add('dangerous');
+  if (f.includes('pubsub')) cats.add('pubsub');
+  if (f.includes('fast')) cats.add('fast');
+  if (f.includes('blocking')) cats.add('blocking');
+  if (!cats.has('fast')) cats.add('slow');
+  for (const c of spec.aclRemove ?? []) cats.delete(c.startsWith('@') ? c.slice(1) : c);
+  return ACL_CATEGORIES.filter((c) => cats.has(c));
+}
+
+// ---- what COMMAND INFO reports, derived from the spec ----
+
+/** Command flags COMMAND INFO shows, in Redis's order; the others are internal and hidden. */
+const SHOWN_FLAGS: readonly CommandFlag[] = [
+  'write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading',
+  'stale', 'skip_monitor', 'skip_slowlog', 'asking', 'fast', 'no_auth', 'no_mandatory_keys',
+  'no_async_loading', 'no_multi', 'movablekeys', 'allow_busy',
+];
+
+/** Key spec flags in the order Redis prints them. */
+export const KEY_SPEC_FLAGS: readonly KeySpecFlag[] = [
+  'RO', 'RW', 'OW', 'RM', 'access', 'update', 'insert', 'delete', 'not_key', 'incomplete', 'variable_flags',
+];
+
+/** The flags COMMAND INFO prints for a command (given the derived movablekeys). */
+export function shownFlags(flags: ReadonlySet<CommandFlag>): string[] {
+  return SHOWN_FLAGS.filter((f) => flags.has(f));
+}
+
+/** The legacy (first key, last key, step) triple and the movablekeys flag. */
+export interface LegacyKeys {
+  first: number;
+  /** Absolute index of the last key, or negative counting from the end. */
+  last: number;
+  step: number;
+  movable: boolean;
+}
+
+const isPlainRange = (s: KeySpec): s is KeySpec & { begin: { index: number }; find: { lastKey: number; step: number } } =>
+  'index' in s.begin && 'lastKey' in s.find;
+
+/**
+ * Derives the legacy key range from the key specs as Redis 7.2 does: one plain range spec is
+ * used as is; otherwise consecutive step-1 range specs are glued together. Anything the legacy
+ * triple cannot describe (keyword or keynum specs, unknown specs, steps other than 1, gaps,
+ * incomplete specs) makes the command "movablekeys". (7.0 gave up with 0,0,0 in some of these
+ * cases; for every Redis command both versions agree.)
+ */
+export function legacyKeys(specs: readonly KeySpec[]): LegacyKeys {
+  if (specs.length === 0) return { first: 0, last: 0, step: 0, movable: false };
+  const only = specs[0]!;
+  if (specs.length === 1 && isPlainRange(only)) {
+    const first = only.begin.index;
+    const rel = only.find.lastKey;
+    return { first, last: rel >= 0 ? first + rel : rel, step: only.find.step, movable: only.flags.includes('incomplete') };
+  }
+  let movable = false;
+  let first = Infinity;
+  let last = 0;
+  let prevLast = 0;
+  for (const s of specs) {
+    if (!isPlainRange(s)) {
+      movable = true;
+      continue;
+    }
+    const pos = s.begin.index;
+    if (s.find.step !== 1 || (prevLast !== 0 && prevLast !== pos - 1)) {
+      movable = true;
+      continue;
+    }
+    if (s.flags.includes('incomplete')) movable = true;
+    first = Math.min(first, pos);
+    const abs = s.find.lastKey >= 0 ? s.find.lastKey + pos : s.find.lastKey;
+    // Redis compares as unsigned: a negative (open-ended) last key beats any absolute one.
+    if (abs >>> 0 > last >>> 0) last = abs;
+    prevLast = last;
+  }
+  if (first === Infinity) return { first: 0, last: 0, step: 0, movable: true };
+  return { first, last, step: 1, movable };
 }
 
 // ---- the table ----
@@ -160,13 +265,23 @@ export class CommandTable {
   private register(spec: CommandSpec, group: Group, parent: Command | null): Command {
     const fullName = parent ? `${parent.name}|${spec.name}` : spec.name;
     const subs = spec.subcommands ? new Map<string, Command>() : null;
+    const keySpecs = spec.keySpecs ?? [];
+    const legacy = legacyKeys(keySpecs);
+    // movablekeys is never declared: as in Redis 7.2 it follows from the key specs alone.
+    const flags = new Set<CommandFlag>(spec.flags.filter((f) => f !== 'movablekeys'));
+    if (legacy.movable) flags.add('movablekeys');
     const cmd: Command = {
       spec, name: spec.name, fullName, group, parent,
-      flags: new Set(spec.flags),
+      flags,
       acl: aclCategories(spec, group),
       subcommands: subs,
       isWrite: spec.flags.includes('write'),
       stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
+      keySpecs,
+      firstKey: legacy.first,
+      lastKey: legacy.last,
+      keyStep: legacy.step,
+      shownFlags: shownFlags(flags),
     };
     if (parent === null) {
       if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} declared twice`);
@@ -179,6 +294,18 @@ export class CommandTable {
   /** A top-level command by (any case) name. */
   get(name: string): Command | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  /**
+   * A command by the name COMMAND INFO/DOCS and ACL take: 'get' or 'config|get' (any case).
+   * As in Redis, 'config' alone is the container and a subcommand needs its container's name.
+   */
+  lookup(fullName: string): Command | undefined {
+    const bar = fullName.indexOf('|');
+    if (bar === -1) return this.get(fullName);
+    if (fullName.indexOf('|', bar + 1) !== -1) return undefined;
+    const top = this.get(fullName.slice(0, bar));
+    return top?.subcommands?.get(fullName.slice(bar + 1).toLowerCase());
   }
 
   /** Every top-level command. */

@@ -71,4 +71,10 @@ export const Err = {
 
   // Protocol (sent just before the connection is closed)
   protocol: (what: string) => err(`ERR Protocol error: ${what}`),
+
+  // Command metadata (COMMAND GETKEYS / GETKEYSANDFLAGS)
+  getKeysInvalidCommand: () => err('ERR Invalid command specified'),
+  getKeysBadArity: () => err('ERR Invalid number of arguments specified for command'),
+  getKeysNoKeys: () => err('ERR The command has no key arguments'),
+  getKeysBadArguments: () => err('ERR Invalid arguments specified for command'),
 } as const;
