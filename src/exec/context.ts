@@ -11,6 +11,7 @@ import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
+import type { IntrospectionApi } from './introspection.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -37,6 +38,8 @@ export interface ServerApi {
   readonly config: ConfigApi;
   readonly propagator: Propagator;
   log(level: LogLevel, message: string): void;
+  /** INFO, SLOWLOG, LATENCY, MEMORY, MONITOR and DEBUG services (server/introspection.ts). */
+  readonly introspection: IntrospectionApi;
 }
 
 export class Ctx {
