@@ -71,8 +71,8 @@ export interface IntrospectionApi {
   mallocStats(): string;
   purge(): void;
 
-  /** Turns the client into a MONITOR client. */
-  startMonitor(client: Client): void;
+  /** Turns the client into a MONITOR client; false when it already is one. */
+  startMonitor(client: Client): boolean;
 
   readonly debug: DebugKnobs;
   /** DEBUG HTSTATS text for one database ('full' adds the chain distribution). */

@@ -234,8 +234,8 @@ export class Introspection implements IntrospectionApi {
       { name: 'allocator.resident', int: f.rss },
       { name: 'allocator-fragmentation.ratio', double: f.used === 0 ? 0 : active / f.used },
       { name: 'allocator-fragmentation.bytes', int: active - f.used },
-      { name: 'allocator.rss-ratio', double: active === 0 ? 0 : f.rss / active },
-      { name: 'allocator.rss-bytes', int: f.rss - active },
+      { name: 'allocator-rss.ratio', double: active === 0 ? 0 : f.rss / active },
+      { name: 'allocator-rss.bytes', int: f.rss - active },
       { name: 'rss-overhead.ratio', double: 1 },
       { name: 'rss-overhead.bytes', int: 0 },
       { name: 'fragmentation', double: f.used === 0 ? 0 : f.rss / f.used },
@@ -282,8 +282,10 @@ export class Introspection implements IntrospectionApi {
     if (typeof gc === 'function') gc();
   }
 
-  startMonitor(client: Client): void {
+  startMonitor(client: Client): boolean {
+    if (this.monitors.has(client)) return false;
     this.monitors.add(client);
+    return true;
   }
 
   htStats(dbIndex: number, full: boolean): string {
