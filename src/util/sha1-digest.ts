@@ -2,8 +2,9 @@
 // definition: 20-byte accumulators combined by XOR with the SHA1 of some bytes ("xor"), or XORed
 // and then replaced by their own SHA1 ("mix", which makes order matter). A key contributes
 // mix(key), mix(type id as 4 big-endian bytes), then its value, then xor("!!expire!!") when it
-// has a TTL (the TTL's value is deliberately not part of it). Keys are XORed into the database
-// digest, so their order does not matter; each non-empty database first mixes in its index.
+// has a TTL (the TTL's value is deliberately not part of it). Each key's digest is then xor-ed
+// (hashed) into the dataset digest, so key order does not matter; each non-empty database first
+// mixes in its index.
 
 import { createHash } from 'node:crypto';
 
@@ -30,11 +31,6 @@ export class Digest {
   mix(data: Buffer | string): void {
     this.xor(data);
     sha1(this.bytes).copy(this.bytes);
-  }
-
-  /** XOR another digest's bytes in directly (combining per-key digests). */
-  xorRaw(other: Digest): void {
-    for (let i = 0; i < DIGEST_LEN; i++) this.bytes[i]! ^= other.bytes[i]!;
   }
 
   mixUint32(n: number): void {

@@ -108,7 +108,7 @@ function identity(db: number, key: string): string {
 // ---- digests ----
 
 /** Feeds one value (and its TTL presence) into d, as Redis's per-object digest does. */
-function digestValueInto(d: Digest, db: Db, key: string, v: Value): void {
+export function digestValueInto(d: Digest, db: Db, key: string, v: Value): void {
   const type = typeName(v);
   d.mixUint32(TYPE_IDS[type]);
   if (isStringValue(v)) {
@@ -121,19 +121,24 @@ function digestValueInto(d: Digest, db: Db, key: string, v: Value): void {
   if (db.getExpire(key) !== undefined) d.xor('!!expire!!');
 }
 
-function digest(ctx: Ctx): void {
+/** DEBUG DIGEST of a whole keyspace (exported for unit tests). */
+export function datasetDigest(ks: Ctx['ks']): string {
   const final = new Digest();
-  for (const db of ctx.ks.dbs) {
+  for (const db of ks.dbs) {
     if (db.size === 0) continue;
     final.mixUint32(db.index);
     for (const [key, v] of db.entries()) {
       const kd = new Digest();
       kd.mix(key);
       digestValueInto(kd, db, key, v);
-      final.xorRaw(kd);
+      final.xor(kd.bytes);
     }
   }
-  ctx.reply.simple(final.hex());
+  return final.hex();
+}
+
+function digest(ctx: Ctx): void {
+  ctx.reply.simple(datasetDigest(ctx.ks));
 }
 
 function digestValue(ctx: Ctx): void {
@@ -150,9 +155,9 @@ function digestValue(ctx: Ctx): void {
 // ---- populate ----
 
 function positive(ctx: Ctx, i: number): number {
+  // Redis answers the range message for a non-number as well.
   const n = parseIntNumber(ctx.arg(i));
-  if (n === null) throw Err.notInteger();
-  if (n < 0) throw Err.outOfRangePositive('value');
+  if (n === null || n < 0) throw Err.outOfRangePositive('value');
   return n;
 }
 
