@@ -120,6 +120,22 @@ export class Ctx {
     this.propagationPrevented = true;
   }
 
+  /** Argument positions to hide from MONITOR and SLOWLOG (passwords), or null. */
+  private redactedArgs: number[] | null = null;
+
+  /** Shows argument i as "(redacted)" in MONITOR and SLOWLOG (AUTH, HELLO AUTH, MIGRATE AUTH). */
+  redact(i: number): void {
+    (this.redactedArgs ??= []).push(i);
+  }
+
+  /** The arguments as MONITOR and SLOWLOG show them (read by call()). */
+  shownArgv(): readonly string[] {
+    if (this.redactedArgs === null) return this.argv;
+    const shown = this.argv.slice();
+    for (const i of this.redactedArgs) if (i < shown.length) shown[i] = '(redacted)';
+    return shown;
+  }
+
   /** The command's own effect, or null (read by call() after the handler returns). */
   ownEffect(): readonly string[] | null {
     if (this.propagationPrevented) return null;
