@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { datasetDigest, digestValueInto } from '../../src/commands/server/debug.js';
+import { Ctx } from '../../src/exec/context.js';
 import { Keyspace } from '../../src/keyspace/keyspace.js';
 import { trimArgs } from '../../src/server/slowlog.js';
 import { HdrHistogram, highestEquivalent } from '../../src/util/hdr-histogram.js';
@@ -54,5 +55,16 @@ describe('quoteRepr and trimArgs', () => {
     assert.equal(t[31], '... (2 more arguments)');
     assert.equal(t[0], 'y'.repeat(128) + '... (2 more bytes)');
     assert.deepEqual(trimArgs(['a', 'b']), ['a', 'b']);
+  });
+});
+
+describe('Ctx.redact', () => {
+  it('hides the marked arguments from what MONITOR and SLOWLOG show, not from the handler', () => {
+    const argv = ['AUTH', 'user', 'secret'];
+    const ctx = new Ctx(null as never, null as never, null as never, argv, null as never);
+    assert.equal(ctx.shownArgv(), argv);
+    ctx.redact(2);
+    assert.deepEqual(ctx.shownArgv(), ['AUTH', 'user', '(redacted)']);
+    assert.equal(ctx.arg(2), 'secret');
   });
 });
