@@ -1,10 +1,14 @@
-// Every command family, in the order COMMAND lists nothing in particular: the table is a map.
+// Every command family. One family per line, so that branches adding families merge cleanly.
 
+import type { Family } from './table.js';
 import { connectionFamily } from './connection.js';
 import { stringFamily } from './string.js';
 import { commandFamily } from './server/command.js';
-import type { Family } from './table.js';
+import { introspectionFamily } from './server/introspection.js';
 
-export const ALL_FAMILIES: readonly Family[] = [connectionFamily, stringFamily,
+export const ALL_FAMILIES: readonly Family[] = [
+  connectionFamily,
+  stringFamily,
   commandFamily,
+  introspectionFamily,
 ];

@@ -47,5 +47,5 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
   prop.depth--;
   if (outermost) prop.flush();
   client.lastCommand = cmd.fullName;
-  host.afterCall(client, cmd, argv, usec, failed);
+  host.afterCall(client, cmd, ctx.shownArgv(), usec, failed);
 }

@@ -11,6 +11,7 @@ import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
+import type { IntrospectionApi } from './introspection.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -37,6 +38,8 @@ export interface ServerApi {
   readonly config: ConfigApi;
   readonly propagator: Propagator;
   log(level: LogLevel, message: string): void;
+  /** INFO, SLOWLOG, LATENCY, MEMORY, MONITOR and DEBUG services (server/introspection.ts). */
+  readonly introspection: IntrospectionApi;
 }
 
 export class Ctx {
@@ -115,6 +118,22 @@ export class Ctx {
   /** Do not propagate the command itself (its alsoPropagate effects still go). */
   noPropagate(): void {
     this.propagationPrevented = true;
+  }
+
+  /** Argument positions to hide from MONITOR and SLOWLOG (passwords), or null. */
+  private redactedArgs: number[] | null = null;
+
+  /** Shows argument i as "(redacted)" in MONITOR and SLOWLOG (AUTH, HELLO AUTH, MIGRATE AUTH). */
+  redact(i: number): void {
+    (this.redactedArgs ??= []).push(i);
+  }
+
+  /** The arguments as MONITOR and SLOWLOG show them (read by call()). */
+  shownArgv(): readonly string[] {
+    if (this.redactedArgs === null) return this.argv;
+    const shown = this.argv.slice();
+    for (const i of this.redactedArgs) if (i < shown.length) shown[i] = '(redacted)';
+    return shown;
   }
 
   /** The command's own effect, or null (read by call() after the handler returns). */

@@ -35,7 +35,7 @@ export class Dispatcher {
     }
     const arity = cmd.spec.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
-      if (cmd === top) top.stats.rejected++;
+      cmd.stats.rejected++; // the subcommand's own counter, as Redis 7 counts it
       throw Err.arity(cmd.fullName);
     }
     return cmd;

@@ -44,6 +44,8 @@ export class Keyspace {
   dirty = 0;
   /** True while a dataset is being loaded: nothing expires then. */
   loading = false;
+  /** The active expiry cycle runs only while set (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpireEnabled = true;
   readonly stats: KeyspaceStats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0,
     expiredStalePerc: 0, expiredTimeCapReached: 0, expireCycleCpuMs: 0,

@@ -8,6 +8,8 @@ import type { Transport } from '../session/client.js';
 
 export interface SessionSink {
   readonly limits: ParserLimits;
+  /** Bytes read from the peer (INFO total_net_input_bytes). */
+  received?(bytes: number): void;
   /** Complete commands parsed from one read, in order. */
   commands(batch: string[][]): void;
   /** A protocol error: the session replies it and closes. */
@@ -45,6 +47,7 @@ export class Connection implements Transport {
     this.parser = new RespParser(sink.limits);
     const batch: string[][] = [];
     this.socket.on('data', (chunk: Buffer) => {
+      sink.received?.(chunk.length);
       const error = this.parser!.feed(chunk, batch);
       if (batch.length > 0) {
         const cmds = batch.splice(0, batch.length);

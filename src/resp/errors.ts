@@ -77,4 +77,15 @@ export const Err = {
   getKeysBadArity: () => err('ERR Invalid number of arguments specified for command'),
   getKeysNoKeys: () => err('ERR The command has no key arguments'),
   getKeysBadArguments: () => err('ERR Invalid arguments specified for command'),
+  // Introspection: INFO, SLOWLOG, LATENCY, MEMORY, MONITOR, DEBUG
+  replicaKeyspace: () => err("ERR Replica can't interact with the keyspace"),
+  slowlogCount: () => err('ERR count should be greater than or equal to -1'),
+  latencyNoSamples: (event: string) => err(oneLine(`ERR No samples available for event '${event}'`)),
+  subcommandSyntax: (sub: string, container: string) =>
+    err(oneLine(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`)),
+  debugProtocolType: () =>
+    err('ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false'),
+  resp2NotSupported: () => err('ERR RESP2 is not supported by this command'),
+  notHashTable: () => err('ERR The value stored at the specified key is not represented using an hash table'),
+  outOfRangeDb: () => err('ERR Out of range database'),
 } as const;

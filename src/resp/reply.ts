@@ -36,6 +36,8 @@ export interface Reply {
   deferredMap(): Deferred;
   deferredSet(): Deferred;
   endDeferred(d: Deferred, n: number): void;
+  /** RESP3 attribute header (|n): n key/value pairs that annotate the reply that follows. */
+  attribute(pairs: number): void;
 }
 
 export type ErrorListener = (text: string) => void;
@@ -92,6 +94,11 @@ export class RespWriter implements Reply {
   verbatim(text: string, format = 'txt'): void {
     if (this.resp === 3) this.out += '=' + (text.length + 4) + '\r\n' + format + ':' + text + '\r\n';
     else this.out += '$' + text.length + '\r\n' + text + '\r\n';
+  }
+  /** RESP2 has no attributes: callers write them only for RESP3 clients (asserted). */
+  attribute(pairs: number): void {
+    if (this.resp !== 3) throw new Error('attribute reply requires RESP3');
+    this.out += '|' + pairs + '\r\n';
   }
   bulkArray(items: readonly Bulk[]): void {
     this.array(items.length);

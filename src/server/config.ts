@@ -53,7 +53,25 @@ export const DIRECTIVES: Directive[] = [
   { name: 'enable-debug-command', type: 'enum', default: 'no', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'save', type: 'string', default: '3600 1 300 100 60 10000' },
   { name: 'appendonly', type: 'bool', default: 'no' },
+  // ---- introspection (slowlog, latency monitor, latency tracking) ----
+  { name: 'slowlog-log-slower-than', type: 'int', default: '10000', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+  { name: 'slowlog-max-len', type: 'int', default: '128', min: 0, max: Number.MAX_SAFE_INTEGER },
+  { name: 'latency-monitor-threshold', type: 'int', default: '0', min: 0, max: Number.MAX_SAFE_INTEGER },
+  { name: 'latency-tracking', type: 'bool', default: 'yes' },
+  { name: 'latency-tracking-info-percentiles', type: 'string', default: '50 99 99.9', parse: parsePercentiles },
 ];
+
+/** A space-separated list of percentiles, each a number in [0, 100]. */
+function parsePercentiles(v: string): string | { error: string } {
+  const parts = v.split(/\s+/).filter(Boolean);
+  for (const p of parts) {
+    const n = Number(p);
+    if (!/^[0-9.eE+-]+$/.test(p) || !Number.isFinite(n) || n < 0 || n > 100) {
+      return { error: 'latency-tracking-info-percentiles must be between 0.0 and 100.0' };
+    }
+  }
+  return parts.join(' ');
+}
 
 const byName = new Map<string, Directive>();
 for (const d of DIRECTIVES) {

@@ -16,19 +16,13 @@ import { Err } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
 import { Config } from './config.js';
+import { Introspection } from './introspection.js';
 import { Logger } from './log.js';
+import type { ServerStats } from './stats.js';
 
 export const NODIS_VERSION = '0.1.0';
 /** The Redis version nodis reports (redis_version): clients feature-detect on it. */
 export const REDIS_COMPAT_VERSION = '7.2.4';
-
-export interface ServerStats {
-  numCommands: number;
-  totalErrorReplies: number;
-  errorCodes: Map<string, number>;
-  netInputBytes: number;
-  netOutputBytes: number;
-}
 
 export class Server implements ExecHost {
   readonly config: Config;
@@ -39,9 +33,10 @@ export class Server implements ExecHost {
   readonly propagator = new Propagator();
   readonly dispatcher: Dispatcher;
   readonly startTime = Date.now();
-  readonly stats: ServerStats = {
-    numCommands: 0, totalErrorReplies: 0, errorCodes: new Map(), netInputBytes: 0, netOutputBytes: 0,
-  };
+  /** Path of the config file given at startup ('' when none); set by the config loader. */
+  configFile = '';
+  /** Stats, slowlog, latency, MONITOR and DEBUG services (INFO and friends). */
+  readonly introspection: Introspection;
   private readonly listener: Listener;
   private cronTimer: NodeJS.Timeout | null = null;
   /** Clients with replies written outside their own read batch, flushed once per loop turn. */
@@ -63,12 +58,18 @@ export class Server implements ExecHost {
       },
       () => Err.wrongType(),
     );
+    this.introspection = new Introspection(this, REDIS_COMPAT_VERSION, NODIS_VERSION);
     this.dispatcher = new Dispatcher(this);
+    this.dispatcher.addGate(this.introspection.monitorGate);
     this.dispatcher.addGate({
       check: (client, cmd) =>
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
     this.listener = new Listener((conn) => this.accept(conn));
+  }
+
+  get stats(): ServerStats {
+    return this.introspection.stats;
   }
 
   /** The bound TCP port (useful when started with port 0). */
@@ -119,6 +120,7 @@ export class Server implements ExecHost {
         authRequired: () => !client.authenticated && this.authRequired(),
       },
       commands: (batch) => this.receive(client, batch),
+      received: (bytes) => { this.stats.netInputBytes += bytes; },
       protocolError: (what) => {
         client.reply.error(Err.protocol(what).text);
         this.log('verbose', `Protocol error (${what}) from client: ${this.describeClient(client)}`);
@@ -140,15 +142,17 @@ export class Server implements ExecHost {
   private receive(client: Client, batch: string[][]): void {
     if (client.closing) return;
     client.lastInteraction = Date.now();
+    const start = performance.now();
     for (let i = 0; i < batch.length; i++) {
       if (client.closing || client.closeAfterReply) break;
       this.runOne(client, batch[i]!);
     }
     this.endBatch(client);
+    this.stats.eventLoopCycles++;
+    this.stats.eventLoopUsecSum += (performance.now() - start) * 1000;
   }
 
   private runOne(client: Client, argv: string[]): void {
-    this.stats.numCommands++;
     const mark = client.replyMode === 'on' ? 0 : client.reply.mark();
     const modeBefore = client.replyMode;
     this.dispatcher.execute(client, argv);
@@ -159,6 +163,11 @@ export class Server implements ExecHost {
   }
 
   private endBatch(client: Client): void {
+    const out = client.reply.pendingBytes;
+    if (out > 0) {
+      this.stats.netOutputBytes += out;
+      this.stats.writes++;
+    }
     client.flush();
     if (client.closeAfterReply && !client.closing) {
       client.closing = true;
@@ -185,6 +194,7 @@ export class Server implements ExecHost {
     if (!this.clients.get(client.id)) return;
     client.closing = true;
     this.clients.remove(client);
+    this.introspection.clientGone(client);
     client.transport.close();
   }
 
@@ -194,7 +204,9 @@ export class Server implements ExecHost {
 
   // ---- ExecHost ----
 
-  afterCall(_client: Client, _cmd: Command, _argv: readonly string[], _usec: number, _failed: boolean): void {}
+  afterCall(client: Client, cmd: Command, argv: readonly string[], usec: number, _failed: boolean): void {
+    this.introspection.afterCall(client, cmd, argv, usec, client.dbIndex);
+  }
 
   internalError(cmd: Command, e: unknown): string {
     const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -203,10 +215,7 @@ export class Server implements ExecHost {
   }
 
   private countError(text: string): void {
-    this.stats.totalErrorReplies++;
-    const sp = text.indexOf(' ');
-    const code = sp === -1 ? text : text.slice(0, sp);
-    this.stats.errorCodes.set(code, (this.stats.errorCodes.get(code) ?? 0) + 1);
+    this.stats.countError(text);
   }
 
   /** Runs a command as an internal client (tests, scripts later): exposed for embedding. */
@@ -224,6 +233,8 @@ export class Server implements ExecHost {
   }
 
   private cron(): void {
+    if (this.introspection.debug.pauseCron) return;
+    this.introspection.cron(Date.now());
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const now = Date.now();
