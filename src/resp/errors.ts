@@ -71,4 +71,12 @@ export const Err = {
 
   // Protocol (sent just before the connection is closed)
   protocol: (what: string) => err(`ERR Protocol error: ${what}`),
+
+  // Strings (commands/string): DECRBY and LCS
+  decrementOverflow: () => err('ERR decrement would overflow'),
+  lcsWrongType: () => err('ERR The specified keys must contain string values'),
+  lcsLenAndIdx: () => err('ERR If you want both the length and indexes, please just use IDX.'),
+  lcsTooLong: () => err('ERR String too long for LCS'),
+  lcsOverBulkLimit: () => err('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'),
+  lcsAllocFailed: () => err('ERR Insufficient memory, failed allocating transient memory for LCS'),
 } as const;
