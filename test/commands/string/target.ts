@@ -29,12 +29,16 @@ export interface StringTarget {
   /** Remaining TTL in ms, -1 without expire, -2 when missing (PTTL). */
   pttl(key: string): Promise<number>;
   exists(key: string): Promise<boolean>;
+  /** Removes keys (DEL belongs to another group). */
+  del(...keys: (string | Buffer)[]): Promise<void>;
   /** OBJECT ENCODING of a string key. */
   encoding(key: string): Promise<string>;
   /** Switches a client to RESP3. */
   resp3(c: TestClient): Promise<void>;
   /** Runs `body` and returns the commands propagated meanwhile (SELECT and PING left out). */
   propagated(body: () => Promise<unknown>): Promise<string[][]>;
+  /** Runs `body` and returns the keyspace events fired meanwhile, as "event key" strings. */
+  events(body: () => Promise<unknown>): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,7 @@ async function startNodisTarget(config: Record<string, string>): Promise<StringT
       return when === undefined ? -1 : Math.max(0, when - Date.now());
     },
     exists: async (key) => db().lookup(key) !== undefined,
+    del: async (...keys) => { for (const k of keys) db().delete(typeof k === 'string' ? k : k.toString('latin1')); },
     encoding: async (key) => stringEncoding(db().lookup(key) as StringValue),
     resp3: async (c) => {
       const r = await c.send('HELLO', '3');
@@ -87,6 +92,19 @@ async function startNodisTarget(config: Record<string, string>): Promise<StringT
       }
       return seen.filter((a) => !['SELECT', 'PING'].includes(a[0]!.toUpperCase()));
     },
+    events: async (body) => {
+      const seen: string[] = [];
+      const hooks = server.ks.hooks;
+      const original = hooks.notify;
+      // The 'new' class is not part of notify-keyspace-events KEA, which the Redis side uses.
+      hooks.notify = (_cls, event, key) => { if (event !== 'new') seen.push(`${event} ${key}`); };
+      try {
+        await body();
+      } finally {
+        hooks.notify = original;
+      }
+      return seen;
+    },
     close: async () => {
       client.close();
       await server.close();
@@ -95,16 +113,18 @@ async function startNodisTarget(config: Record<string, string>): Promise<StringT
 }
 
 async function startRedisTarget(config: Record<string, string>): Promise<StringTarget> {
-  const args = ['--repl-diskless-sync', 'no', ...Object.entries(config).flatMap(([k, v]) => [`--${k}`, v])];
+  const args = ['--repl-diskless-sync', 'no', '--notify-keyspace-events', 'KEA', ...Object.entries(config).flatMap(([k, v]) => [`--${k}`, v])];
   const r: ChildServer = await startRedis(args);
   const client = await r.client();
   let stream: ReplicaStream | null = null;
+  let subscriber: TestClient | null = null;
   return {
     client,
     newClient: () => r.client(),
     wrongType: async (key) => { await client.send('DEL', key); await client.send('LPUSH', key, 'x'); },
     pttl: async (key) => Number(await client.send('PTTL', key)),
     exists: async (key) => (await client.send('EXISTS', key)) === 1,
+    del: async (...keys) => { await client.send('DEL', ...keys); },
     encoding: async (key) => String(await client.send('OBJECT', 'ENCODING', key)),
     resp3: async (c) => { await c.send('HELLO', '3'); },
     propagated: async (body) => {
@@ -113,7 +133,27 @@ async function startRedisTarget(config: Record<string, string>): Promise<StringT
       await body();
       return stream.drainUntilMarker(client);
     },
+    events: async (body) => {
+      if (subscriber === null) {
+        subscriber = await r.client();
+        await subscriber.send('PSUBSCRIBE', '__keyevent@0__:*');
+      }
+      const sub = subscriber;
+      const untilMarker = async (): Promise<string[]> => {
+        await client.send('SET', MARKER, '1');
+        const seen: string[] = [];
+        for (;;) {
+          const m = await sub.nextPush();
+          if (m[3] === MARKER) return seen;
+          seen.push(`${String(m[2]).slice('__keyevent@0__:'.length)} ${String(m[3])}`);
+        }
+      };
+      await untilMarker();
+      await body();
+      return untilMarker();
+    },
     close: async () => {
+      subscriber?.close();
       stream?.close();
       client.close();
       await r.stop();
