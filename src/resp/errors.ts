@@ -88,4 +88,11 @@ export const Err = {
   resp2NotSupported: () => err('ERR RESP2 is not supported by this command'),
   notHashTable: () => err('ERR The value stored at the specified key is not represented using an hash table'),
   outOfRangeDb: () => err('ERR Out of range database'),
+  // Strings (commands/string): DECRBY and LCS
+  decrementOverflow: () => err('ERR decrement would overflow'),
+  lcsWrongType: () => err('ERR The specified keys must contain string values'),
+  lcsLenAndIdx: () => err('ERR If you want both the length and indexes, please just use IDX.'),
+  lcsTooLong: () => err('ERR String too long for LCS'),
+  lcsOverBulkLimit: () => err('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'),
+  lcsAllocFailed: () => err('ERR Insufficient memory, failed allocating transient memory for LCS'),
 } as const;
