@@ -71,4 +71,18 @@ export const Err = {
 
   // Protocol (sent just before the connection is closed)
   protocol: (what: string) => err(`ERR Protocol error: ${what}`),
+
+  // Lists and hashes (collections)
+  indexOutOfRange: () => err('ERR index out of range'),
+  rankZero: () =>
+    err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"),
+  cantBeNegative: (what: string) => err(`ERR ${what} can't be negative`),
+  numkeysPositive: () => err('ERR numkeys should be greater than 0'),
+  countPositive: () => err('ERR count should be greater than 0'),
+  valueOutOfRange: () => err('ERR value is out of range'),
+  valueOutOfRangeBetween: (min: string, max: string) => err(`ERR value is out of range, value must between ${min} and ${max}`),
+  hashValueNotInteger: () => err('ERR hash value is not an integer'),
+  hashValueNotFloat: () => err('ERR hash value is not a float'),
+  invalidCursor: () => err('ERR invalid cursor'),
+  valueNanOrInfinity: () => err('ERR value is NaN or Infinity'),
 } as const;
