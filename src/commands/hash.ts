@@ -118,47 +118,145 @@ function hincrby(ctx: Ctx): void {
 }
 
 function hincrbyfloat(ctx: Ctx): void {
-  const incr = parseDouble(ctx.arg(3));
+  const incr = parseLongDouble(ctx.arg(3));
   if (incr === null) throw Err.notFloat();
-  if (!Number.isFinite(incr)) throw Err.valueNanOrInfinity();
+  if (incr === 'inf') throw Err.valueNanOrInfinity();
   const key = ctx.arg(1);
   const h = writeHash(ctx, key);
   const field = ctx.arg(2);
   const old = h.get(field);
-  let cur = 0;
+  let cur: LongDouble | 'inf' = ZERO;
   if (old !== undefined) {
-    const v = parseDouble(old);
+    const v = parseLongDouble(old);
     if (v === null) throw Err.hashValueNotFloat();
     cur = v;
   }
-  const next = cur + incr;
-  if (!Number.isFinite(next)) throw Err.nanOrInfinity();
-  const text = formatIncrFloat(next);
+  if (cur === 'inf') throw Err.nanOrInfinity();
+  const next = addLongDouble(cur, incr);
+  if (next === null) throw Err.nanOrInfinity();
+  const text = formatLongDouble(next);
   h.set(field, text, limits(ctx));
   ctx.db.changed(key, 'hincrbyfloat');
   ctx.reply.bulk(text);
   ctx.propagateAs(['HSET', key, field, text]);
 }
 
-/**
- * The text Redis stores for an INCRBYFLOAT-style result (long double printed with "%.17Lf",
- * trailing zeros and a bare point removed, "-0" as "0"). Computed here in doubles: the shortest
- * round-trip form agrees with it for the usual decimal values. Kept apart so it can be swapped
- * for a shared long-double emulation.
- */
-export function formatIncrFloat(x: number): string {
-  if (x === 0) return '0';
-  let s = String(x);
-  if (s.includes('e')) {
-    if (Math.abs(x) >= 1) return BigInt(x).toString();
-    s = x.toFixed(17);
-  } else {
-    const dot = s.indexOf('.');
-    if (dot === -1 || s.length - dot - 1 <= 17) return s;
-    s = x.toFixed(17);
+// ---- long double emulation ----
+// Redis does INCRBYFLOAT arithmetic in x87 long double (64-bit mantissa) and prints the result
+// with "%.17Lf", trailing zeros removed: its rounding noise is visible past 2^64 (12345.678
+// prints as 12345.67799999999999994). Emulated exactly with BigInt: a value is m * 2^e with a
+// 64-bit m, every step rounded half-to-even. Kept apart so a shared emulation can replace it.
+
+/** A finite long double: (-1)^neg * m * 2^e, m = 0 or 2^63 <= m < 2^64. */
+export interface LongDouble { neg: boolean; m: bigint; e: number }
+
+const ZERO: LongDouble = { neg: false, m: 0n, e: 0 };
+const LD_BITS = 64;
+/** 2^(MAX_EXP) is past the largest long double. */
+const LD_MAX_EXP = 16384;
+const LD_MIN_EXP = -16445;
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+function bitLength(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+/** Rounds num/den (positive) to a 64-bit mantissa; null on overflow, ZERO on underflow. */
+function roundRational(neg: boolean, num: bigint, den: bigint): LongDouble | null {
+  if (num === 0n) return { neg, m: 0n, e: 0 };
+  let e = bitLength(num) - bitLength(den) - LD_BITS;
+  for (;;) {
+    const n = e >= 0 ? num : num << BigInt(-e);
+    const d = e >= 0 ? den << BigInt(e) : den;
+    let q = n / d;
+    if (q >= 1n << 64n) { e++; continue; }
+    if (q < 1n << 63n) { e--; continue; }
+    const r2 = (n % d) * 2n;
+    if (r2 > d || (r2 === d && (q & 1n) === 1n)) q++;
+    if (q === 1n << 64n) { q >>= 1n; e++; }
+    if (e + LD_BITS > LD_MAX_EXP) return null;
+    if (e < LD_MIN_EXP) return { neg, m: 0n, e: 0 };
+    return { neg, m: q, e };
   }
-  s = s.replace(/\.?0+$/, '');
-  return s === '-0' ? '0' : s;
+}
+
+/** strtold as Redis's string2ld accepts it; 'inf' for infinities, null when invalid. */
+export function parseLongDouble(s: string): LongDouble | 'inf' | null {
+  if (s.length === 0 || s.length > 5120) return null;
+  const d = DECIMAL.exec(s);
+  if (d === null) {
+    const v = parseDouble(s); // infinities and hex floats
+    if (v === null) return null;
+    if (!Number.isFinite(v)) return 'inf';
+    return fromDouble(v);
+  }
+  const int = d[2] ?? '';
+  const frac = d[3] ?? '';
+  if (int.length === 0 && frac.length === 0) return null;
+  const digits = (int + frac).replace(/^0+/, '');
+  const neg = d[1] === '-';
+  if (digits.length === 0) return { neg, m: 0n, e: 0 };
+  const exp = Number(d[4] ?? '0') - frac.length;
+  const magnitude = exp + digits.length;
+  // Out of the long double range: strtold reports ERANGE, which Redis refuses.
+  if (magnitude > 4934 || magnitude < -4952) return null;
+  const num = BigInt(digits) * (exp > 0 ? 10n ** BigInt(exp) : 1n);
+  const den = exp < 0 ? 10n ** BigInt(-exp) : 1n;
+  const r = roundRational(neg, num, den);
+  return r === null || r.m === 0n ? null : r;
+}
+
+/** A double is exactly a long double (53 bits fit in 64). */
+function fromDouble(v: number): LongDouble {
+  if (v === 0) return { neg: Object.is(v, -0), m: 0n, e: 0 };
+  const neg = v < 0;
+  let x = Math.abs(v);
+  let e = 0;
+  while (x >= 2 ** 53) { x /= 2; e++; }
+  while (!Number.isInteger(x)) { x *= 2; e--; }
+  return normalize(neg, BigInt(x), e);
+}
+
+function normalize(neg: boolean, m: bigint, e: number): LongDouble {
+  const shift = LD_BITS - bitLength(m);
+  return { neg, m: shift >= 0 ? m << BigInt(shift) : m >> BigInt(-shift), e: e - shift };
+}
+
+/** a + b rounded to long double; null when it overflows. */
+export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble | null {
+  if (a.m === 0n) return b.m === 0n ? { neg: a.neg && b.neg, m: 0n, e: 0 } : b;
+  if (b.m === 0n) return a;
+  const e = Math.min(a.e, b.e);
+  const va = (a.neg ? -a.m : a.m) << BigInt(a.e - e);
+  const vb = (b.neg ? -b.m : b.m) << BigInt(b.e - e);
+  const sum = va + vb;
+  if (sum === 0n) return { neg: false, m: 0n, e: 0 };
+  const neg = sum < 0n;
+  const abs = neg ? -sum : sum;
+  return e >= 0 ? roundRational(neg, abs << BigInt(e), 1n) : roundRational(neg, abs, 1n << BigInt(-e));
+}
+
+/** "%.17Lf" with trailing zeros (and a bare point) removed, "-0" as "0". */
+export function formatLongDouble(x: LongDouble): string {
+  let int: bigint;
+  let frac: bigint;
+  const SCALE = 10n ** 17n;
+  if (x.e >= 0) {
+    int = x.m << BigInt(x.e);
+    frac = 0n;
+  } else {
+    const n = x.m * SCALE;
+    const d = 1n << BigInt(-x.e);
+    let q = n / d;
+    const r2 = (n % d) * 2n;
+    if (r2 > d || (r2 === d && (q & 1n) === 1n)) q++;
+    int = q / SCALE;
+    frac = q % SCALE;
+  }
+  let s = int.toString();
+  if (frac !== 0n) s += '.' + frac.toString().padStart(17, '0').replace(/0+$/, '');
+  if (x.neg && s !== '0') s = '-' + s;
+  return s;
 }
 
 // ---- reads ----
