@@ -437,6 +437,21 @@ export class ListValue extends CollectionValue {
     this.shrinkCheck(fill);
   }
 
+  /** Checks the internal invariants; returns what is wrong, or null (tests, DEBUG). */
+  validate(fill: number): string | null {
+    let total = 0;
+    for (const nd of this.nodes) {
+      total += nd.items.length;
+      if (nd.bytes !== Node.of(nd.items, nd.plain).bytes) return 'node bytes out of sync';
+      if (!this.packed && nd.items.length === 0) return 'empty node';
+      if (nd.plain && nd.items.length !== 1) return 'plain node with several elements';
+      if (!this.packed && !nd.plain && nd.items.length > 1 && nodeLimits(fill)[1] !== Infinity &&
+        nd.items.length > nodeLimits(fill)[1]) return 'node over the entry limit';
+    }
+    if (this.packed && this.nodes.length !== 1) return 'listpack with several nodes';
+    return total === this.len ? null : 'length out of sync';
+  }
+
   /** All elements in order (small lists, DEBUG, persistence). */
   toArray(): string[] {
     return this.len === 0 ? [] : this.range(0, this.len - 1);
