@@ -273,21 +273,8 @@ function lpos(ctx: Ctx): void {
     else ctx.reply.null();
     return;
   }
-  const el = ctx.arg(2);
-  const fromTail = rank < 0;
-  const skip = Math.abs(rank) - 1;
-  const found: number[] = [];
-  let seen = 0;
-  let matches = 0;
   const want = count === -1 ? 1 : count === 0 ? Infinity : count;
-  list.forEach(fromTail, (s, index) => {
-    if (maxlen !== 0 && seen++ >= maxlen) return false;
-    if (s === el && matches++ >= skip) {
-      found.push(index);
-      if (found.length >= want) return false;
-    }
-    return true;
-  });
+  const found = list.positions(ctx.arg(2), rank < 0, Math.abs(rank) - 1, want, maxlen);
   if (count === -1) {
     if (found.length === 0) ctx.reply.null();
     else ctx.reply.integer(found[0]!);
@@ -311,13 +298,7 @@ function linsert(ctx: Ctx): void {
   const el = ctx.arg(4);
   // Redis converts before looking for the pivot, so a miss can still change the encoding.
   list.prepareGrow(ctx.argv, 4, 5, f);
-  const pivot = ctx.arg(3);
-  let at = -1;
-  list.forEach(false, (s, i) => {
-    if (s !== pivot) return true;
-    at = i;
-    return false;
-  });
+  const at = list.positions(ctx.arg(3), false, 0, 1, 0)[0] ?? -1;
   if (at === -1) return ctx.reply.integer(-1);
   list.insert(at, el, after, f);
   ctx.db.changed(key, 'linsert');

@@ -148,6 +148,20 @@ function fuzz(fill: number, seed: number, steps: number): void {
           assert.equal(l.at(i), model[i]);
           const j = i + Math.floor(r() * (n - i));
           assert.deepEqual(l.range(i, j), model.slice(i, j + 1));
+          const e = model[i]!;
+          const fromTail = r() < 0.5;
+          const skip = Math.floor(r() * 3);
+          const want = 1 + Math.floor(r() * 4);
+          const maxlen = r() < 0.5 ? 0 : Math.floor(r() * n);
+          const expect: number[] = [];
+          let skipped = 0;
+          for (let k = 0; k < (maxlen === 0 ? n : Math.min(maxlen, n)) && expect.length < want; k++) {
+            const idx = fromTail ? n - 1 - k : k;
+            if (model[idx] !== e) continue;
+            if (skipped++ < skip) continue;
+            expect.push(idx);
+          }
+          assert.deepEqual(l.positions(e, fromTail, skip, want, maxlen), expect);
         }
     }
     assert.equal(l.length, model.length, `length at step ${step}`);
