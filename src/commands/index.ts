@@ -2,6 +2,8 @@
 
 import type { Family } from './table.js';
 import { connectionFamily } from './connection.js';
+import { hashFamily } from './hash.js';
+import { listFamily } from './list.js';
 import { stringFamily } from './string.js';
 import { commandFamily } from './server/command.js';
 import { introspectionFamily } from './server/introspection.js';
@@ -11,4 +13,6 @@ export const ALL_FAMILIES: readonly Family[] = [
   stringFamily,
   commandFamily,
   introspectionFamily,
+  listFamily,
+  hashFamily,
 ];

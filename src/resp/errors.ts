@@ -95,4 +95,17 @@ export const Err = {
   lcsTooLong: () => err('ERR String too long for LCS'),
   lcsOverBulkLimit: () => err('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'),
   lcsAllocFailed: () => err('ERR Insufficient memory, failed allocating transient memory for LCS'),
+  // Lists and hashes (collections)
+  indexOutOfRange: () => err('ERR index out of range'),
+  rankZero: () =>
+    err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"),
+  cantBeNegative: (what: string) => err(`ERR ${what} can't be negative`),
+  numkeysPositive: () => err('ERR numkeys should be greater than 0'),
+  countPositive: () => err('ERR count should be greater than 0'),
+  valueOutOfRange: () => err('ERR value is out of range'),
+  valueOutOfRangeBetween: (min: string, max: string) => err(`ERR value is out of range, value must between ${min} and ${max}`),
+  hashValueNotInteger: () => err('ERR hash value is not an integer'),
+  hashValueNotFloat: () => err('ERR hash value is not a float'),
+  invalidCursor: () => err('ERR invalid cursor'),
+  valueNanOrInfinity: () => err('ERR value is NaN or Infinity'),
 } as const;

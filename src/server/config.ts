@@ -59,6 +59,11 @@ export const DIRECTIVES: Directive[] = [
   { name: 'latency-monitor-threshold', type: 'int', default: '0', min: 0, max: Number.MAX_SAFE_INTEGER },
   { name: 'latency-tracking', type: 'bool', default: 'yes' },
   { name: 'latency-tracking-info-percentiles', type: 'string', default: '50 99 99.9', parse: parsePercentiles },
+  // Collection encodings (lists and hashes); the *-ziplist-* names are Redis's old aliases.
+  { name: 'list-max-listpack-size', aliases: ['list-max-ziplist-size'], type: 'int', default: '-2', min: -2147483648, max: 2147483647 },
+  { name: 'list-compress-depth', type: 'int', default: '0', min: 0, max: 2147483647 },
+  { name: 'hash-max-listpack-entries', aliases: ['hash-max-ziplist-entries'], type: 'int', default: '512', min: 0, max: Number.MAX_SAFE_INTEGER },
+  { name: 'hash-max-listpack-value', aliases: ['hash-max-ziplist-value'], type: 'memory', default: '64', min: 0, max: Number.MAX_SAFE_INTEGER },
 ];
 
 /** A space-separated list of percentiles, each a number in [0, 100]. */
