@@ -6,16 +6,17 @@ import type { Command } from '../commands/table.js';
 import { CommandTable } from '../commands/table.js';
 import { ALL_FAMILIES } from '../commands/index.js';
 import { call, type ExecHost } from '../exec/call.js';
-import type { LogLevel } from '../exec/context.js';
+import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
 import { Propagator } from '../exec/propagate.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Connection, SessionSink } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
-import { Err } from '../resp/errors.js';
+import { Err, type CommandError } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
 import { Config } from './config.js';
+import { resetServerStats, wireConfig } from './config-wiring.js';
 import { Logger } from './log.js';
 
 export const NODIS_VERSION = '0.1.0';
@@ -48,6 +49,10 @@ export class Server implements ExecHost {
   private readonly toFlush = new Set<Client>();
   private flushScheduled = false;
   private closed = false;
+  /** Statistics of other subsystems that CONFIG RESETSTAT zeroes (they register a resetter). */
+  readonly statResetters: (() => void)[] = [];
+  /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
+  shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
@@ -69,6 +74,7 @@ export class Server implements ExecHost {
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
     this.listener = new Listener((conn) => this.accept(conn));
+    wireConfig(this);
   }
 
   /** The bound TCP port (useful when started with port 0). */
@@ -215,7 +221,29 @@ export class Server implements ExecHost {
     call(this, client, cmd, argv);
   }
 
+  // ---- config area: CONFIG RESETSTAT, SHUTDOWN ----
+
+  resetStats(): void {
+    resetServerStats(this);
+  }
+
+  shutdown(req: ShutdownRequest): CommandError | null {
+    return this.shutdownHandler === null ? Err.shutdownFailed() : this.shutdownHandler(req);
+  }
+
+  /** Nothing waits for replicas before exiting yet, so there is never a shutdown to abort. */
+  abortShutdown(): boolean {
+    return false;
+  }
+
   // ---- cron ----
+
+  /** Restarts the cron at the configured hz (CONFIG SET hz). */
+  restartCron(): void {
+    if (this.cronTimer === null) return;
+    clearInterval(this.cronTimer);
+    this.startCron();
+  }
 
   private startCron(): void {
     const hz = Math.max(1, Math.min(500, this.config.num('hz')));
