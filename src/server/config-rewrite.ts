@@ -67,7 +67,11 @@ export function rewriteConfigFile(cfg: RewriteSource, path: string): string | nu
 function readState(text: string): RewriteState {
   const state = new RewriteState();
   if (text === '') return state;
-  for (const raw of text.split('\n')) {
+  const rawLines = text.split('\n');
+  // The piece after the file's final newline is not a line (Redis keeps it as an empty one,
+  // which only adds a blank line at the end of the file).
+  if (rawLines[rawLines.length - 1] === '') rawLines.pop();
+  for (const raw of rawLines) {
     const line = raw.replace(/^[\r\n\t ]+|[\r\n\t ]+$/g, '');
     if (line === '' || line.startsWith('#')) {
       if (line === REWRITE_SIGNATURE) state.needsSignature = false;
