@@ -83,6 +83,10 @@ export class Lifecycle {
       this.resolveClosed();
       return false;
     }
+    // An embedded server asked for port 0 reports the port it really got (CONFIG GET port).
+    if (this.server.port !== 0 && String(this.server.port) !== this.config.str('port')) {
+      this.config.load('port', [String(this.server.port)]);
+    }
     this.writePidfile();
     this.banner();
     log.log('notice', 'Server initialized');
