@@ -163,7 +163,10 @@ export class Lifecycle {
     setImmediate(() => {
       const e = this.shutdown(req, true);
       // A refused shutdown leaves the server running, as Redis does; a new signal may retry.
-      if (e !== null) this.pendingSignal = false;
+      if (e !== null) {
+        this.logger.log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
+        this.pendingSignal = false;
+      }
     });
   }
 
