@@ -196,7 +196,8 @@ export class Lifecycle {
       exit(0);
       return null;
     }
-    void this.server.close().then(() => this.resolveClosed());
+    // Let the SHUTDOWN command finish its turn before its own connection goes away.
+    setImmediate(() => void this.server.close().then(() => this.resolveClosed()));
     return null;
   }
 

@@ -268,7 +268,9 @@ export class Server implements ExecHost {
     if (this.closed) return;
     this.closed = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
-    await this.listener.close();
+    // Listening sockets finish closing only once their connections are gone: drop clients first.
+    const listenersClosed = this.listener.close();
     for (const c of [...this.clients]) this.disconnect(c);
+    await listenersClosed;
   }
 }
