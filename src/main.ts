@@ -58,6 +58,18 @@ async function main(argv: string[]): Promise<void> {
     else process.stderr.write(e.report);
     process.exit(1);
   }
+  const daemonChild = process.env[DAEMON_ENV] === '1';
+  if (config.bool('daemonize') && !daemonChild && config.str('supervised') === 'no') {
+    // Node cannot fork(): the background server is a detached copy of this process, started
+    // before moving to `dir` so that relative paths on the command line mean the same to it.
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
+      detached: true, stdio: 'ignore', env: { ...process.env, [DAEMON_ENV]: '1' },
+    });
+    child.unref();
+    return;
+  }
+  if (daemonChild && config.str('pidfile') === '') config.load('pidfile', ['/var/run/redis.pid']);
+
   // `dir` is the working directory, as with redis-server: relative paths (pidfile, unix socket,
   // snapshots) resolve from there. The config file path was made absolute before this.
   const dir = config.str('dir');
@@ -66,17 +78,6 @@ async function main(argv: string[]): Promise<void> {
   const logfile = config.str('logfile');
   logger.file = logfile === '' ? '' : logfile;
   logger.level = config.str('loglevel') as Logger['level'];
-
-  const daemonChild = process.env[DAEMON_ENV] === '1';
-  if (config.bool('daemonize') && !daemonChild && config.str('supervised') === 'no') {
-    // Node cannot fork(): the background server is a detached copy of this process.
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
-      detached: true, stdio: 'ignore', env: { ...process.env, [DAEMON_ENV]: '1' },
-    });
-    child.unref();
-    return;
-  }
-  if (daemonChild && config.str('pidfile') === '') config.load('pidfile', ['/var/run/redis.pid']);
 
   logger.role = 'M';
   const server = new Server(config, logger);

@@ -257,6 +257,23 @@ describe('config file, dir, logfile and pidfile', () => {
   });
 });
 
+describe('daemonize', () => {
+  it('daemonize yes leaves a detached server behind, with its pidfile', async () => {
+    const port = await freePort();
+    const pidfile = join(tmp, 'daemon.pid');
+    const r = run('nodis', ['--daemonize', 'yes', '--port', String(port), '--bind', '127.0.0.1', '--pidfile', pidfile, '--save', '']);
+    assert.equal(r.code, 0);
+    await waitFor(() => existsSync(pidfile) && readFileSync(pidfile, 'latin1').endsWith('\n'));
+    const pid = Number(readFileSync(pidfile, 'latin1'));
+    after(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } });
+    const c = await TestClient.connect(port);
+    assert.equal(await c.send('PING'), 'PONG');
+    c.close();
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => !existsSync(pidfile));
+  });
+});
+
 async function waitFor(cond: () => boolean, ms = 10000): Promise<void> {
   const start = Date.now();
   while (!cond()) {
