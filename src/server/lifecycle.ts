@@ -68,8 +68,10 @@ export class Lifecycle {
   /** Listens and announces readiness; false (after logging why) when a port could not be bound. */
   async start(portOverride?: number): Promise<boolean> {
     const log = this.logger;
+    // redis.conf's port 0 means no TCP at all; an embedded server's port 0 means any free port.
+    const tcp = portOverride !== undefined || this.config.num('port') !== 0;
     try {
-      await this.server.listen(portOverride);
+      await this.server.listen(portOverride, tcp);
     } catch (e) {
       const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
@@ -90,7 +92,7 @@ export class Lifecycle {
     this.writePidfile();
     this.banner();
     log.log('notice', 'Server initialized');
-    if (this.server.port !== 0 || this.config.num('port') !== 0) log.log('notice', 'Ready to accept connections tcp');
+    if (tcp) log.log('notice', 'Ready to accept connections tcp');
     if (this.config.str('unixsocket') !== '') log.log('notice', 'Ready to accept connections unix');
     if (this.opts.signals) this.installSignals();
     return true;

@@ -90,10 +90,11 @@ export class Server implements ExecHost {
     return this.config.str('requirepass') !== '';
   }
 
-  async listen(portOverride?: number): Promise<void> {
+  /** Listens on the configured addresses; `tcp: false` (port 0 in redis.conf) listens on none. */
+  async listen(portOverride?: number, tcp = true): Promise<void> {
     const c = this.config;
     await this.listener.listen({
-      bind: c.str('bind').split(/\s+/).filter(Boolean),
+      bind: tcp ? c.str('bind').split(/\s+/).filter(Boolean) : [],
       port: portOverride ?? c.num('port'),
       backlog: c.num('tcp-backlog'),
       unixSocket: c.str('unixsocket'),

@@ -53,6 +53,21 @@ describe('startServer options', () => {
     }
   });
 
+  it('applies rename-command from the config file', async () => {
+    const file = join(tmp, 'rename.conf');
+    writeFileSync(file, 'port 0\nrename-command config nodis-config\nrename-command shutdown ""\n');
+    const s = await startServer({ configFile: file });
+    try {
+      const c = await TestClient.connect(s.port, s.host);
+      assert.match(String(await c.send('CONFIG', 'GET', 'timeout')), /unknown command 'CONFIG'/);
+      assert.deepEqual(await c.send('NODIS-CONFIG', 'GET', 'timeout'), ['timeout', '0']);
+      assert.match(String(await c.send('SHUTDOWN')), /unknown command 'SHUTDOWN'/);
+      c.close();
+    } finally {
+      await s.close();
+    }
+  });
+
   it('throws on bad configuration instead of exiting', async () => {
     await assert.rejects(startServer({ config: { maxmemory: 'lots' } }), /bad config 'maxmemory': argument must be a memory value/);
     const file = join(tmp, 'bad.conf');
