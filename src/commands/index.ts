@@ -6,7 +6,9 @@ import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
 import { stringFamily } from './string.js';
 import { commandFamily } from './server/command.js';
+import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
+import { shutdownFamily } from './server/shutdown.js';
 
 export const ALL_FAMILIES: readonly Family[] = [
   connectionFamily,
@@ -15,4 +17,6 @@ export const ALL_FAMILIES: readonly Family[] = [
   introspectionFamily,
   listFamily,
   hashFamily,
+  configFamily,
+  shutdownFamily,
 ];

@@ -291,6 +291,16 @@ export class CommandTable {
     return cmd;
   }
 
+  /** rename-command: the command answers to `to` instead ('' removes it); false if unknown. */
+  rename(from: string, to: string): boolean {
+    const key = from.toLowerCase();
+    const cmd = this.byName.get(key);
+    if (cmd === undefined) return false;
+    this.byName.delete(key);
+    if (to !== '') this.byName.set(to.toLowerCase(), cmd);
+    return true;
+  }
+
   /** A top-level command by (any case) name. */
   get(name: string): Command | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());

@@ -5,7 +5,7 @@
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Db } from '../keyspace/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import { Err } from '../resp/errors.js';
+import { Err, type CommandError } from '../resp/errors.js';
 import type { Reply } from '../resp/reply.js';
 import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
@@ -22,10 +22,27 @@ export interface ConfigApi {
   bool(name: string): boolean;
   /** Name/value pairs of every directive matching any of the glob patterns (CONFIG GET). */
   match(patterns: readonly string[]): [string, string][];
-  /** Sets several directives atomically; returns an error text or null. */
-  set(pairs: readonly [string, string][]): string | null;
-  /** Writes the configuration back to its file (CONFIG REWRITE); returns an error text or null. */
+  /** Sets several directives atomically; returns the full error reply text or null. */
+  set(pairs: readonly [string, string][], context?: ConfigSetContext): string | null;
+  /** Writes the configuration back to its file (CONFIG REWRITE); returns the error to reply or null. */
   rewrite(): string | null;
+  /** True when the server was started with a config file (CONFIG REWRITE needs one). */
+  readonly configFile: string | null;
+  /** Whether a protected action is allowed: enable-protected-configs / -debug- / -module-command. */
+  allows(directive: string, local: boolean): boolean;
+}
+
+/** Who is asking for a CONFIG SET: protected configs may be allowed for local clients only. */
+export interface ConfigSetContext {
+  local: boolean;
+}
+
+/** SHUTDOWN's options (shutdown-on-sigterm / -sigint use the same flags). */
+export interface ShutdownRequest {
+  save: boolean;
+  nosave: boolean;
+  now: boolean;
+  force: boolean;
 }
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
@@ -40,6 +57,15 @@ export interface ServerApi {
   log(level: LogLevel, message: string): void;
   /** INFO, SLOWLOG, LATENCY, MEMORY, MONITOR and DEBUG services (server/introspection.ts). */
   readonly introspection: IntrospectionApi;
+  /** CONFIG RESETSTAT: zeroes every statistic INFO reports (not the slowlog). */
+  resetStats(): void;
+  /**
+   * SHUTDOWN: returns null when the server is going down (the caller's connection closes with
+   * it), or the error to reply when it refused (a final save that could not be written).
+   */
+  shutdown(req: ShutdownRequest): CommandError | null;
+  /** SHUTDOWN ABORT: cancels a shutdown waiting for replicas; false when none is in progress. */
+  abortShutdown(): boolean;
 }
 
 export class Ctx {

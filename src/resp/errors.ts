@@ -108,4 +108,14 @@ export const Err = {
   hashValueNotFloat: () => err('ERR hash value is not a float'),
   invalidCursor: () => err('ERR invalid cursor'),
   valueNanOrInfinity: () => err('ERR value is NaN or Infinity'),
+  // Config, CONFIG and SHUTDOWN (config area)
+  configSetUnknown: (name: string) => err(oneLine(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`)),
+  configSetFailed: (name: string, why: string) =>
+    err(oneLine(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`)),
+  noConfigFile: () => err('ERR The server is running without a config file'),
+  rewriteFailed: (why: string) => err(oneLine(`ERR Rewriting config file: ${why}`)),
+  shutdownFailed: () => err('ERR Errors trying to SHUTDOWN. Check logs.'),
+  noShutdownInProgress: () => err('ERR No shutdown in progress.'),
+  protectedCommand: (cmd: string, option: string) =>
+    err(`ERR ${cmd} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`),
 } as const;

@@ -1,227 +1,247 @@
-// The directive table: every redis.conf directive nodis accepts, with its type, default,
-// bounds and mutability. CONFIG GET/SET/REWRITE, the config file and the command line all go
-// through it. Values are kept typed; `get` renders them as CONFIG GET prints them.
+// The runtime configuration of one server: typed values of every directive in config-table.ts,
+// startup loading (config file, command line), CONFIG GET matching and atomic CONFIG SET with
+// apply hooks and rollback. Subsystems react to changes through onApply hooks; nothing here
+// touches sockets, files (but CONFIG REWRITE's, in config-rewrite.ts) or other servers' state.
 
-import type { ConfigApi } from '../exec/context.js';
+import type { ConfigApi, ConfigSetContext, LogLevel } from '../exec/context.js';
+import { Err } from '../resp/errors.js';
 import { globMatch } from '../util/glob.js';
+import { DIRECTIVES, directiveNames, findDirective, type Directive } from './config-table.js';
+import { parseValue, type Parsed, type Typed } from './config-types.js';
+import { rewriteConfigFile } from './config-rewrite.js';
 
-export type DirectiveType = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'special';
+export { DIRECTIVES, findDirective } from './config-table.js';
+export type { Directive, DirectiveType } from './config-table.js';
+export { parseMemory } from './config-types.js';
 
-export interface Directive {
-  name: string;
-  aliases?: string[];
-  type: DirectiveType;
-  default: string;
-  /** Can only be set at startup. */
-  immutable?: boolean;
-  /** Protected configs need enable-protected-configs to change at runtime. */
-  protected?: boolean;
-  /** Hidden from CONFIG GET * (still settable and gettable by name). */
-  hidden?: boolean;
-  /** Never printed in logs or CONFIG GET (e.g. passwords are printed, but masked in logs). */
-  sensitive?: boolean;
-  min?: number;
-  max?: number;
-  values?: readonly string[];
-  /** Validates and normalizes a value; returns the canonical text or an error message. */
-  parse?: (v: string) => string | { error: string };
-}
+/** Called after directives changed at runtime; returns an error message to roll the change back. */
+export type ApplyHook = (names: readonly string[]) => string | null | void;
 
-type Typed = string | number | boolean;
-
-export const DIRECTIVES: Directive[] = [
-  { name: 'port', type: 'int', default: '6379', min: 0, max: 65535 },
-  { name: 'bind', type: 'string', default: '* -::*', immutable: false },
-  { name: 'databases', type: 'int', default: '16', min: 1, max: 0x7fffffff, immutable: true },
-  { name: 'requirepass', type: 'string', default: '', sensitive: true },
-  { name: 'proto-max-bulk-len', type: 'memory', default: '536870912', min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER },
-  { name: 'client-query-buffer-limit', type: 'memory', default: '1073741824', min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER },
-  { name: 'maxclients', type: 'int', default: '10000', min: 1, max: 0x7fffffff },
-  { name: 'timeout', type: 'int', default: '0', min: 0, max: 0x7fffffff },
-  { name: 'tcp-keepalive', type: 'int', default: '300', min: 0, max: 0x7fffffff },
-  { name: 'tcp-backlog', type: 'int', default: '511', min: 0, max: 0x7fffffff, immutable: true },
-  { name: 'unixsocket', type: 'string', default: '', immutable: true },
-  { name: 'unixsocketperm', type: 'int', default: '0', min: 0, max: 0o777, immutable: true },
-  { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
-  { name: 'logfile', type: 'string', default: '', immutable: true },
-  { name: 'dir', type: 'string', default: '' },
-  { name: 'pidfile', type: 'string', default: '' },
-  { name: 'hz', type: 'int', default: '10', min: 0, max: 0x7fffffff },
-  { name: 'daemonize', type: 'bool', default: 'no', immutable: true },
-  { name: 'always-show-logo', type: 'bool', default: 'no', immutable: true },
-  { name: 'protected-mode', type: 'bool', default: 'yes' },
-  { name: 'enable-debug-command', type: 'enum', default: 'no', values: ['no', 'yes', 'local'], immutable: true },
-  { name: 'save', type: 'string', default: '3600 1 300 100 60 10000' },
-  { name: 'appendonly', type: 'bool', default: 'no' },
-  // ---- introspection (slowlog, latency monitor, latency tracking) ----
-  { name: 'slowlog-log-slower-than', type: 'int', default: '10000', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
-  { name: 'slowlog-max-len', type: 'int', default: '128', min: 0, max: Number.MAX_SAFE_INTEGER },
-  { name: 'latency-monitor-threshold', type: 'int', default: '0', min: 0, max: Number.MAX_SAFE_INTEGER },
-  { name: 'latency-tracking', type: 'bool', default: 'yes' },
-  { name: 'latency-tracking-info-percentiles', type: 'string', default: '50 99 99.9', parse: parsePercentiles },
-  // Collection encodings (lists and hashes); the *-ziplist-* names are Redis's old aliases.
-  { name: 'list-max-listpack-size', aliases: ['list-max-ziplist-size'], type: 'int', default: '-2', min: -2147483648, max: 2147483647 },
-  { name: 'list-compress-depth', type: 'int', default: '0', min: 0, max: 2147483647 },
-  { name: 'hash-max-listpack-entries', aliases: ['hash-max-ziplist-entries'], type: 'int', default: '512', min: 0, max: Number.MAX_SAFE_INTEGER },
-  { name: 'hash-max-listpack-value', aliases: ['hash-max-ziplist-value'], type: 'memory', default: '64', min: 0, max: Number.MAX_SAFE_INTEGER },
-];
-
-/** A space-separated list of percentiles, each a number in [0, 100]. */
-function parsePercentiles(v: string): string | { error: string } {
-  const parts = v.split(/\s+/).filter(Boolean);
-  for (const p of parts) {
-    const n = Number(p);
-    if (!/^[0-9.eE+-]+$/.test(p) || !Number.isFinite(n) || n < 0 || n > 100) {
-      return { error: 'latency-tracking-info-percentiles must be between 0.0 and 100.0' };
-    }
-  }
-  return parts.join(' ');
-}
-
-const byName = new Map<string, Directive>();
-for (const d of DIRECTIVES) {
-  byName.set(d.name, d);
-  for (const a of d.aliases ?? []) byName.set(a, d);
-}
-
-export function findDirective(name: string): Directive | undefined {
-  return byName.get(name.toLowerCase());
-}
-
-/** Parses memory sizes as redis.conf does: 1k = 1000, 1kb = 1024, up to gb. */
-export function parseMemory(s: string): number | null {
-  const m = /^(-?\d+)(k|kb|m|mb|g|gb)?$/i.exec(s);
-  if (!m) return null;
-  const mul: Record<string, number> = { '': 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-  return Number(m[1]) * mul[(m[2] ?? '').toLowerCase()]!;
-}
+/** hz is a hint: Redis accepts any value and clamps it to this range. */
+const HZ_MIN = 1;
+const HZ_MAX = 500;
 
 export class Config implements ConfigApi {
-  private readonly values = new Map<string, Typed>();
-  /** Called after a directive changed at runtime, to apply it (server wires this). */
-  onChange: (name: string) => void = () => {};
+  private readonly values = new Map<string, Parsed>();
+  private readonly hooks = new Map<string, ApplyHook[]>();
+  /** Absolute path of the config file the server was started with (CONFIG REWRITE's target). */
+  configFile: string | null = null;
+  /** rename-command lines of the config file, applied to the command table at startup. */
+  readonly renames: [string, string][] = [];
+  /** Set once a `save` line was read at startup: further `save` lines add points. */
+  private savedInFile = false;
+  /** Where the config logs what Redis logs from config code (the server wires its logger). */
+  log: (level: LogLevel, message: string) => void = () => {};
+  /** Base for relative paths in `dir` (the CLI chdirs; embedded servers keep their own). */
+  cwd: string;
 
-  constructor() {
+  constructor(cwd: string = process.cwd()) {
+    this.cwd = cwd;
     for (const d of DIRECTIVES) {
-      const v = this.convert(d, d.default);
-      if (typeof v === 'object') throw new Error(`bad default for ${d.name}`);
-      this.values.set(d.name, v);
+      const text = d.name === 'dir' ? cwd : defaultText(d);
+      const parsed = d.type === 'special' ? { value: text, text } : parseValue(d, [text], this.ctxFor(d, false));
+      if ('error' in parsed) throw new Error(`bad default for ${d.name}: ${parsed.error}`);
+      this.values.set(d.name, parsed);
     }
   }
 
+  // ---- reading ----
+
+  /** The CONFIG GET rendering of a directive (any name or alias), or undefined if unknown. */
   get(name: string): string | undefined {
     const d = findDirective(name);
-    if (d === undefined) return undefined;
-    return render(d, this.values.get(d.name)!);
+    return d === undefined ? undefined : this.values.get(d.name)!.text;
   }
 
+  /** A numeric directive (memory in bytes, percent configs negative, bools as 0/1). */
   num(name: string): number {
-    const v = this.values.get(name);
+    const v = this.values.get(name)?.value ?? this.typedByAnyName(name);
     if (typeof v === 'number') return v;
     if (typeof v === 'boolean') return v ? 1 : 0;
     throw new Error(`config ${name} is not numeric`);
   }
 
   bool(name: string): boolean {
-    return this.values.get(name) === true;
+    return (this.values.get(name)?.value ?? this.typedByAnyName(name)) === true;
   }
 
   str(name: string): string {
-    return String(this.values.get(name) ?? '');
+    return this.get(name) ?? '';
   }
 
+  private typedByAnyName(name: string): Typed | undefined {
+    const d = findDirective(name);
+    if (d === undefined) throw new Error(`unknown config ${name}`);
+    return this.values.get(d.name)!.value;
+  }
+
+  /** True when a directive still has its default value (CONFIG REWRITE drops those). */
+  isDefault(d: Directive): boolean {
+    return this.values.get(d.name)!.text === defaultText(d);
+  }
+
+  /** CONFIG GET: every directive matching one of the patterns, each name once. */
   match(patterns: readonly string[]): [string, string][] {
     const out = new Map<string, string>();
     for (const p of patterns) {
-      const exact = findDirective(p);
-      if (exact !== undefined && !/[*?[]/.test(p)) {
-        out.set(p.toLowerCase(), render(exact, this.values.get(exact.name)!));
+      if (!/[*?[]/.test(p)) {
+        // An exact name also reaches hidden directives, and is echoed as the client spelled it.
+        const d = findDirective(p);
+        if (d !== undefined && !out.has(p)) out.set(p, this.values.get(d.name)!.text);
         continue;
       }
-      for (const d of DIRECTIVES) {
-        if (d.hidden) continue;
-        for (const n of [d.name, ...(d.aliases ?? [])]) {
-          if (globMatch(p, n, true)) out.set(n, render(d, this.values.get(d.name)!));
-        }
+      for (const [n, d] of directiveNames()) {
+        if (d.hidden || out.has(n)) continue;
+        if (globMatch(p, n, true)) out.set(n, this.values.get(d.name)!.text);
       }
     }
     return [...out];
   }
 
-  /** Sets a directive during startup (config file, command line): immutable ones allowed. */
-  load(name: string, value: string): string | null {
+  // ---- startup ----
+
+  /**
+   * Sets a directive while loading (config file or command line): immutable ones allowed.
+   * `args` are the line's arguments after the directive name. Returns an error text or null.
+   */
+  load(name: string, args: readonly string[] | string): string | null {
     const d = findDirective(name);
     if (d === undefined) return 'Bad directive or wrong number of arguments';
-    const v = this.convert(d, value);
-    if (typeof v === 'object') return v.error;
-    this.values.set(d.name, v);
+    const a = typeof args === 'string' ? (d.multiArg ? splitValue(args) : [args]) : args;
+    const r = parseValue(d, a, this.ctxFor(d, true));
+    if ('error' in r) return r.error;
+    if (d.name === 'save') this.savedInFile = true;
+    this.values.set(d.name, this.normalize(d, r));
     return null;
   }
 
-  set(pairs: readonly [string, string][]): string | null {
-    const seen = new Set<string>();
-    const planned: [Directive, Typed][] = [];
-    for (const [name, value] of pairs) {
+  /** Marks the end of startup loading: later `save` lines replace instead of appending. */
+  loadingDone(): void {
+    this.savedInFile = false;
+  }
+
+  // ---- runtime ----
+
+  /** Registers a hook run after any of `names` changed through CONFIG SET. */
+  onApply(names: readonly string[], hook: ApplyHook): void {
+    for (const n of names) {
+      const d = findDirective(n);
+      if (d === undefined) throw new Error(`onApply: unknown config ${n}`);
+      const list = this.hooks.get(d.name) ?? [];
+      list.push(hook);
+      this.hooks.set(d.name, list);
+    }
+  }
+
+  /**
+   * CONFIG SET of several pairs, all or nothing: every name is checked first, then every value
+   * parsed, then the apply hooks run once each; a failing hook restores every old value and
+   * re-runs the hooks. Returns the full error reply text, or null on success.
+   */
+  set(pairs: readonly [string, string][], context: ConfigSetContext = { local: true }): string | null {
+    const planned: Directive[] = [];
+    for (const [name] of pairs) {
       const d = findDirective(name);
-      if (d === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
-      if (seen.has(d.name)) return `ERR Duplicate parameter - '${name}'`;
-      seen.add(d.name);
-      if (d.immutable) return `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
-      const v = this.convert(d, value);
-      if (typeof v === 'object') return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${v.error}`;
-      planned.push([d, v]);
+      if (d === undefined) return Err.configSetUnknown(name).text;
+      if (d.immutable) return failed(name, "can't set immutable config");
+      if (d.protected && !this.allows('enable-protected-configs', context.local)) return failed(name, "can't set protected config");
+      if (planned.includes(d)) return failed(name, 'duplicate parameter');
+      planned.push(d);
     }
-    const old = planned.map(([d]) => this.values.get(d.name)!);
-    try {
-      for (const [d, v] of planned) {
-        this.values.set(d.name, v);
-        this.onChange(d.name);
+    const old = planned.map((d) => this.values.get(d.name)!);
+    const changed: Directive[] = [];
+    for (let i = 0; i < planned.length; i++) {
+      const d = planned[i]!;
+      const r = parseValue(d, d.multiArg ? splitValue(pairs[i]![1]) : [pairs[i]![1]], this.ctxFor(d, false));
+      if ('error' in r) {
+        planned.forEach((p, j) => this.values.set(p.name, old[j]!));
+        return failed(d.name, r.error);
       }
-    } catch (e) {
-      planned.forEach(([d], i) => this.values.set(d.name, old[i]!));
-      return `ERR CONFIG SET failed - ${(e as Error).message}`;
+      const v = this.normalize(d, r);
+      if (v.text !== old[i]!.text) changed.push(d);
+      this.values.set(d.name, v);
+    }
+    const hooks = this.hooksFor(changed);
+    for (const [hook, names] of hooks) {
+      let e: string | null | void;
+      try {
+        e = hook(names);
+      } catch (x) {
+        e = x instanceof Error ? x.message : String(x);
+      }
+      if (typeof e === 'string') {
+        planned.forEach((p, j) => this.values.set(p.name, old[j]!));
+        for (const [h, n] of hooks) {
+          try { h(n); } catch { /* restoring: nothing more can be done */ }
+        }
+        return failed(names[0]!, e);
+      }
     }
     return null;
   }
 
-  rewrite(): string | null {
-    return 'ERR The server is running without a config file';
+  /** Whether a protected action (enable-protected-configs / -debug- / -module-command) is allowed. */
+  allows(directive: string, local: boolean): boolean {
+    const v = this.str(directive);
+    return v === 'yes' || (v === 'local' && local);
   }
 
-  private convert(d: Directive, value: string): Typed | { error: string } {
-    if (d.parse) {
-      const r = d.parse(value);
-      if (typeof r === 'object') return r;
-      value = r;
+  /** CONFIG REWRITE: the error reply text, or null once the file was replaced. */
+  rewrite(): string | null {
+    if (this.configFile === null) return Err.noConfigFile().text;
+    const e = rewriteConfigFile(this, this.configFile);
+    if (e !== null) {
+      this.log('warning', `CONFIG REWRITE failed: ${e}`);
+      return Err.rewriteFailed(e).text;
     }
-    switch (d.type) {
-      case 'bool': {
-        const l = value.toLowerCase();
-        if (l === 'yes') return true;
-        if (l === 'no') return false;
-        return { error: 'argument must be \'yes\' or \'no\'' };
+    this.log('warning', 'CONFIG REWRITE executed with success.');
+    return null;
+  }
+
+  /** The rendered value by primary name (config-rewrite.ts). */
+  textOf(d: Directive): string {
+    return this.values.get(d.name)!.text;
+  }
+
+  private hooksFor(changed: readonly Directive[]): Map<ApplyHook, string[]> {
+    const out = new Map<ApplyHook, string[]>();
+    for (const d of changed) {
+      for (const h of this.hooks.get(d.name) ?? []) {
+        const list = out.get(h) ?? [];
+        list.push(d.name);
+        out.set(h, list);
       }
-      case 'int':
-      case 'memory': {
-        const n = d.type === 'memory' ? parseMemory(value) : /^-?\d+$/.test(value) ? Number(value) : null;
-        if (n === null) return { error: d.type === 'memory' ? 'argument must be a memory value' : "argument couldn't be parsed into an integer" };
-        if ((d.min !== undefined && n < d.min) || (d.max !== undefined && n > d.max)) {
-          return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
-        }
-        return n;
-      }
-      case 'enum': {
-        const l = value.toLowerCase();
-        if (!d.values!.includes(l)) return { error: `argument(s) must be one of the following: ${d.values!.join(', ')}` };
-        return l;
-      }
-      default:
-        return value;
     }
+    return out;
+  }
+
+  private ctxFor(d: Directive, loading: boolean) {
+    return {
+      previous: this.values.get(d.name)?.text ?? '',
+      appendSave: loading && this.savedInFile,
+      cwd: this.cwd,
+    };
+  }
+
+  private normalize(d: Directive, r: Parsed): Parsed {
+    if (d.name === 'hz') {
+      const n = Math.min(HZ_MAX, Math.max(HZ_MIN, r.value as number));
+      return { value: n, text: String(n) };
+    }
+    return r;
   }
 }
 
-function render(_d: Directive, v: Typed): string {
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  return String(v);
+/** CONFIG SET splits a multi-argument value on single spaces, as Redis does ("" → nothing). */
+function splitValue(v: string): string[] {
+  return v === '' ? [] : v.split(' ');
+}
+
+function failed(name: string, why: string): string {
+  return Err.configSetFailed(name, why).text;
+}
+
+/** The CONFIG GET rendering of a directive's default (table defaults are already canonical). */
+function defaultText(d: Directive): string {
+  return d.name === 'dir' ? '' : d.default;
 }

@@ -25,7 +25,10 @@ import { ServerStats } from './stats.js';
 
 /** What the introspection services need from the server. */
 export interface IntrospectionHost {
-  readonly config: ConfigApi & { str(name: string): string; onChange: (name: string) => void };
+  readonly config: ConfigApi & {
+    str(name: string): string;
+    onApply(names: readonly string[], hook: () => void): void;
+  };
   readonly ks: Keyspace;
   readonly table: CommandTable;
   readonly clients: ClientRegistry;
@@ -68,11 +71,21 @@ export class Introspection implements IntrospectionApi {
     this.startupMemory = m.heapUsed + m.external;
     this.peakMemory = this.startupMemory;
     this.refreshSettings();
-    const previous = host.config.onChange;
-    host.config.onChange = (name) => {
-      previous(name);
-      this.refreshSettings();
-    };
+    host.config.onApply(
+      ['slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold', 'latency-tracking', 'latency-tracking-info-percentiles'],
+      () => this.refreshSettings(),
+    );
+  }
+
+  /** CONFIG RESETSTAT: counters and per-command latency histograms start again from zero. */
+  resetStats(): void {
+    const s = this.stats;
+    s.resetErrors();
+    s.writes = 0;
+    s.eventLoopCycles = 0;
+    s.commandUsecSum = 0;
+    s.eventLoopUsecSum = 0;
+    this.histograms.clear();
   }
 
   /** Reads a numeric directive that another area may not have declared yet. */

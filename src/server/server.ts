@@ -6,17 +6,18 @@ import type { Command } from '../commands/table.js';
 import { CommandTable } from '../commands/table.js';
 import { ALL_FAMILIES } from '../commands/index.js';
 import { call, type ExecHost } from '../exec/call.js';
-import type { LogLevel } from '../exec/context.js';
+import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
 import { Propagator } from '../exec/propagate.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Connection, SessionSink } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
-import { Err } from '../resp/errors.js';
+import { Err, type CommandError } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
 import { Config } from './config.js';
 import { Introspection } from './introspection.js';
+import { resetServerStats, wireConfig } from './config-wiring.js';
 import { Logger } from './log.js';
 import type { ServerStats } from './stats.js';
 
@@ -43,6 +44,10 @@ export class Server implements ExecHost {
   private readonly toFlush = new Set<Client>();
   private flushScheduled = false;
   private closed = false;
+  /** Statistics of other subsystems that CONFIG RESETSTAT zeroes (they register a resetter). */
+  readonly statResetters: (() => void)[] = [];
+  /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
+  shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
@@ -59,6 +64,7 @@ export class Server implements ExecHost {
       () => Err.wrongType(),
     );
     this.introspection = new Introspection(this, REDIS_COMPAT_VERSION, NODIS_VERSION);
+    this.statResetters.push(() => this.introspection.resetStats());
     this.dispatcher = new Dispatcher(this);
     this.dispatcher.addGate(this.introspection.monitorGate);
     this.dispatcher.addGate({
@@ -66,6 +72,7 @@ export class Server implements ExecHost {
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
     this.listener = new Listener((conn) => this.accept(conn));
+    wireConfig(this);
   }
 
   get stats(): ServerStats {
@@ -85,10 +92,11 @@ export class Server implements ExecHost {
     return this.config.str('requirepass') !== '';
   }
 
-  async listen(portOverride?: number): Promise<void> {
+  /** Listens on the configured addresses; `tcp: false` (port 0 in redis.conf) listens on none. */
+  async listen(portOverride?: number, tcp = true): Promise<void> {
     const c = this.config;
     await this.listener.listen({
-      bind: c.str('bind').split(/\s+/).filter(Boolean),
+      bind: tcp ? c.str('bind').split(/\s+/).filter(Boolean) : [],
       port: portOverride ?? c.num('port'),
       backlog: c.num('tcp-backlog'),
       unixSocket: c.str('unixsocket'),
@@ -224,7 +232,29 @@ export class Server implements ExecHost {
     call(this, client, cmd, argv);
   }
 
+  // ---- config area: CONFIG RESETSTAT, SHUTDOWN ----
+
+  resetStats(): void {
+    resetServerStats(this);
+  }
+
+  shutdown(req: ShutdownRequest): CommandError | null {
+    return this.shutdownHandler === null ? Err.shutdownFailed() : this.shutdownHandler(req);
+  }
+
+  /** Nothing waits for replicas before exiting yet, so there is never a shutdown to abort. */
+  abortShutdown(): boolean {
+    return false;
+  }
+
   // ---- cron ----
+
+  /** Restarts the cron at the configured hz (CONFIG SET hz). */
+  restartCron(): void {
+    if (this.cronTimer === null) return;
+    clearInterval(this.cronTimer);
+    this.startCron();
+  }
 
   private startCron(): void {
     const hz = Math.max(1, Math.min(500, this.config.num('hz')));
@@ -251,7 +281,9 @@ export class Server implements ExecHost {
     if (this.closed) return;
     this.closed = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
-    await this.listener.close();
+    // Listening sockets finish closing only once their connections are gone: drop clients first.
+    const listenersClosed = this.listener.close();
     for (const c of [...this.clients]) this.disconnect(c);
+    await listenersClosed;
   }
 }

@@ -31,6 +31,9 @@ const DIFFERENCES_72: Record<string, { why: string; newIn72?: true; fields?: Par
   'client|no-touch': { why: 'CLIENT NO-TOUCH is new in 7.2', newIn72: true },
   'cluster|myshardid': { why: 'CLUSTER MYSHARDID is new in 7.2', newIn72: true },
   'waitaof': { why: 'WAITAOF is new in 7.2', newIn72: true },
+  // 7.2 declares cluster-wide routing tips for these two; 7.0 had none.
+  'config|resetstat': { why: '7.2 adds request/response policy tips', fields: { tips: '~["request_policy:all_nodes" "response_policy:all_succeeded"]' } },
+  'config|rewrite': { why: '7.2 adds request/response policy tips', fields: { tips: '~["request_policy:all_nodes" "response_policy:all_succeeded"]' } },
 };
 
 /**
