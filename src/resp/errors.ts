@@ -71,4 +71,17 @@ export const Err = {
 
   // Protocol (sent just before the connection is closed)
   protocol: (what: string) => err(`ERR Protocol error: ${what}`),
+
+  // Keyspace (generic) commands: expire options, SCAN, OBJECT, SWAPDB
+  intRange: () => err('ERR value is out of range, value must between -2147483648 and 2147483647'),
+  unsupportedOption: (opt: string) => err(oneLine(`ERR Unsupported option ${opt}`)),
+  expireGtLt: () => err('ERR GT and LT options at the same time are not compatible'),
+  expireNxWithOthers: () => err('ERR NX and XX, GT or LT options at the same time are not compatible'),
+  invalidCursor: () => err('ERR invalid cursor'),
+  invalidFirstDb: () => err('ERR invalid first DB index'),
+  invalidSecondDb: () => err('ERR invalid second DB index'),
+  lfuNotSelected: () =>
+    err('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'),
+  lfuSelected: () =>
+    err('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'),
 } as const;

@@ -53,6 +53,18 @@ export const DIRECTIVES: Directive[] = [
   { name: 'enable-debug-command', type: 'enum', default: 'no', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'save', type: 'string', default: '3600 1 300 100 60 10000' },
   { name: 'appendonly', type: 'bool', default: 'no' },
+  // Keyspace: access tracking, active expiry, lazy freeing (read by the generic commands).
+  { name: 'maxmemory', type: 'memory', default: '0', min: 0, max: Number.MAX_SAFE_INTEGER },
+  {
+    name: 'maxmemory-policy', type: 'enum', default: 'noeviction',
+    values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
+  },
+  { name: 'lfu-log-factor', type: 'int', default: '10', min: 0, max: 0x7fffffff },
+  { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: 0x7fffffff },
+  { name: 'active-expire-effort', type: 'int', default: '1', min: 1, max: 10 },
+  { name: 'lazyfree-lazy-expire', type: 'bool', default: 'no' },
+  { name: 'lazyfree-lazy-user-del', type: 'bool', default: 'no' },
+  { name: 'lazyfree-lazy-user-flush', type: 'bool', default: 'no' },
 ];
 
 const byName = new Map<string, Directive>();
