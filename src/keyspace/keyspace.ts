@@ -37,6 +37,7 @@ export interface KeyspaceStats {
   keyspaceMisses: number;
   expiredKeys: number;
   evictedKeys: number;
+  /** A moving average of the stale share of sampled keys, as a fraction (INFO prints ×100). */
   expiredStalePerc: number;
   expiredTimeCapReached: number;
   expireCycleCpuMs: number;
