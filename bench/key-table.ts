@@ -44,7 +44,8 @@ function tableStore(): Store {
 
 function measure(name: string, make: () => Store): void {
   gc!();
-  const base = process.memoryUsage().heapUsed;
+  const mem = () => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
+  const base = mem();
   const store = make();
   let t0 = performance.now();
   for (let i = 0; i < N; i++) store.set(key(i), val(i));
@@ -52,7 +53,7 @@ function measure(name: string, make: () => Store): void {
   gc!();
   // Everything the store keeps alive, key and value strings included (what Redis's used_memory
   // growth counts too).
-  const bytes = process.memoryUsage().heapUsed - base;
+  const bytes = mem() - base;
   const probes: string[] = [];
   for (let i = 0; i < 100_000; i++) probes.push(key((i * 7919) % N));
   let hits = 0;

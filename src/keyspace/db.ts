@@ -46,7 +46,7 @@ export class Db {
     const i = t.find(key);
     if (i === -1) return undefined;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
-    if (!this.ks.noTouch) t.meta[i] = this.ks.touchedWord(t.meta[i]!);
+    if (!this.ks.noTouch) t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
     return t.valueAt(i);
   }
 
@@ -99,7 +99,7 @@ export class Db {
     const i = t.find(key);
     if (i === -1) return false;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return false;
-    t.meta[i] = this.ks.touchedWord(t.meta[i]!);
+    t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
     return true;
   }
 
@@ -107,14 +107,14 @@ export class Db {
   accessWord(key: string): number | undefined {
     const t = this.tables[keySlot(key)];
     const i = t === undefined ? -1 : t.find(key);
-    return i === -1 ? undefined : t!.meta[i];
+    return i === -1 ? undefined : t!.metaAt(i);
   }
 
   /** Overwrites a key's access word (RESTORE IDLETIME/FREQ, replication of LFU data later). */
   setAccessWord(key: string, word: number): void {
     const t = this.tables[keySlot(key)];
     const i = t === undefined ? -1 : t.find(key);
-    if (i !== -1) t!.meta[i] = word >>> 0;
+    if (i !== -1) t!.setMetaAt(i, word >>> 0);
   }
 
   // ---- modifications (callers signal with changed() once the command's change is complete) ----
@@ -132,9 +132,9 @@ export class Db {
     } else if (!this.ks.lfu) {
       // A new value object starts a fresh LRU clock; under LFU the counter carries over and
       // counts this write as an access (Redis's lookupKeyWrite + dbSetValue).
-      table.meta[i] = this.ks.newAccessWord();
+      table.setMetaAt(i, this.ks.newAccessWord());
     } else if (!this.ks.noTouch) {
-      table.meta[i] = this.ks.touchedWord(table.meta[i]!);
+      table.setMetaAt(i, this.ks.touchedWord(table.metaAt(i)));
     }
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
   }

@@ -1,7 +1,8 @@
 // KeyTable: the keys of one cluster slot of one database, an open-addressing hash table with
-// linear probing. Keys and values sit interleaved in one array and each entry has a 32-bit
-// access word (the LRU clock or the LFU time+counter, as Redis keeps in robj.lru), which a
-// Map<string, Value> could only hold by wrapping every value in an object (~40 B/key more).
+// linear probing. Each bucket is three consecutive slots of one array: key, value, and the
+// 24-bit access word (LRU clock or LFU time+counter, as Redis keeps in robj.lru) as a small
+// integer. A Map<string, Value> could only hold that word by wrapping every value in an object
+// (~40 B/key more); a separate Uint32Array per table costs ~200 B of object overhead per slot.
 // It knows nothing of expiry, hooks or notifications: Db owns those.
 
 import type { Value } from './value.js';
@@ -16,16 +17,13 @@ export function keyHash(key: string): number {
 }
 
 export class KeyTable {
-  /** [key0, value0, key1, value1, ...]; an empty bucket holds undefined as its key. */
+  /** [key0, value0, word0, key1, ...]; an empty bucket holds undefined as its key. */
   private kv: unknown[];
-  /** Per bucket: the access word (LRU clock or LFU data), meaningful only where a key is. */
-  meta: Uint32Array;
   private mask: number;
   size = 0;
 
   constructor(capacity = MIN_CAPACITY) {
-    this.kv = new Array<unknown>(capacity * 2).fill(undefined);
-    this.meta = new Uint32Array(capacity);
+    this.kv = new Array<unknown>(capacity * 3).fill(undefined);
     this.mask = capacity - 1;
   }
 
@@ -39,7 +37,7 @@ export class KeyTable {
     const mask = this.mask;
     let i = keyHash(key) & mask;
     for (;;) {
-      const k = kv[i * 2];
+      const k = kv[i * 3];
       if (k === undefined) return -1;
       if (k === key) return i;
       i = (i + 1) & mask;
@@ -48,23 +46,32 @@ export class KeyTable {
 
   get(key: string): Value | undefined {
     const i = this.find(key);
-    return i === -1 ? undefined : (this.kv[i * 2 + 1] as Value);
+    return i === -1 ? undefined : (this.kv[i * 3 + 1] as Value);
   }
 
   has(key: string): boolean {
     return this.find(key) !== -1;
   }
 
+  /** The access word of the key in bucket i. */
+  metaAt(i: number): number {
+    return this.kv[i * 3 + 2] as number;
+  }
+
+  setMetaAt(i: number, word: number): void {
+    this.kv[i * 3 + 2] = word;
+  }
+
   keyAt(i: number): string | undefined {
-    return this.kv[i * 2] as string | undefined;
+    return this.kv[i * 3] as string | undefined;
   }
 
   valueAt(i: number): Value {
-    return this.kv[i * 2 + 1] as Value;
+    return this.kv[i * 3 + 1] as Value;
   }
 
   setValueAt(i: number, v: Value): void {
-    this.kv[i * 2 + 1] = v;
+    this.kv[i * 3 + 1] = v;
   }
 
   /**
@@ -72,22 +79,23 @@ export class KeyTable {
    * overwritten key keeps its word unless replaceMeta.
    */
   set(key: string, value: Value, meta: number, replaceMeta: boolean): number {
-    if ((this.size + 1) * 4 > this.capacity * 3) this.resize(this.capacity * 2);
+    // Grow past 80% load: linear probing stays short, and the table stays compact.
+    if ((this.size + 1) * 5 > this.capacity * 4) this.resize(this.capacity * 2);
     const kv = this.kv;
     const mask = this.mask;
     let i = keyHash(key) & mask;
     for (;;) {
-      const k = kv[i * 2];
+      const k = kv[i * 3];
       if (k === undefined) {
-        kv[i * 2] = key;
-        kv[i * 2 + 1] = value;
-        this.meta[i] = meta;
+        kv[i * 3] = key;
+        kv[i * 3 + 1] = value;
+        kv[i * 3 + 2] = meta;
         this.size++;
         return i;
       }
       if (k === key) {
-        kv[i * 2 + 1] = value;
-        if (replaceMeta) this.meta[i] = meta;
+        kv[i * 3 + 1] = value;
+        if (replaceMeta) kv[i * 3 + 2] = meta;
         return i;
       }
       i = (i + 1) & mask;
@@ -104,25 +112,25 @@ export class KeyTable {
 
   deleteAt(i: number): void {
     const kv = this.kv;
-    const meta = this.meta;
     const mask = this.mask;
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const k = kv[j * 2];
+      const k = kv[j * 3];
       if (k === undefined) break;
       const home = keyHash(k as string) & mask;
       // The entry at j may move into the hole only if its home bucket is not in (hole, j].
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (inRange) continue;
-      kv[hole * 2] = k;
-      kv[hole * 2 + 1] = kv[j * 2 + 1];
-      meta[hole] = meta[j]!;
+      kv[hole * 3] = k;
+      kv[hole * 3 + 1] = kv[j * 3 + 1];
+      kv[hole * 3 + 2] = kv[j * 3 + 2];
       hole = j;
     }
-    kv[hole * 2] = undefined;
-    kv[hole * 2 + 1] = undefined;
+    kv[hole * 3] = undefined;
+    kv[hole * 3 + 1] = undefined;
+    kv[hole * 3 + 2] = undefined;
     this.size--;
     const cap = this.capacity;
     if (cap > MIN_CAPACITY && this.size * 8 < cap) this.resize(cap / 2);
@@ -130,31 +138,29 @@ export class KeyTable {
 
   private resize(capacity: number): void {
     const oldKv = this.kv;
-    const oldMeta = this.meta;
     const oldCap = this.capacity;
-    const kv = (this.kv = new Array<unknown>(capacity * 2).fill(undefined));
-    const meta = (this.meta = new Uint32Array(capacity));
+    const kv = (this.kv = new Array<unknown>(capacity * 3).fill(undefined));
     const mask = (this.mask = capacity - 1);
     for (let b = 0; b < oldCap; b++) {
-      const k = oldKv[b * 2];
+      const k = oldKv[b * 3];
       if (k === undefined) continue;
       let i = keyHash(k as string) & mask;
-      while (kv[i * 2] !== undefined) i = (i + 1) & mask;
-      kv[i * 2] = k;
-      kv[i * 2 + 1] = oldKv[b * 2 + 1];
-      meta[i] = oldMeta[b]!;
+      while (kv[i * 3] !== undefined) i = (i + 1) & mask;
+      kv[i * 3] = k;
+      kv[i * 3 + 1] = oldKv[b * 3 + 1];
+      kv[i * 3 + 2] = oldKv[b * 3 + 2];
     }
   }
 
   /** Every key in bucket order. */
   *keys(): IterableIterator<string> {
     const kv = this.kv;
-    for (let b = 0; b < kv.length; b += 2) if (kv[b] !== undefined) yield kv[b] as string;
+    for (let b = 0; b < kv.length; b += 3) if (kv[b] !== undefined) yield kv[b] as string;
   }
 
   *entries(): IterableIterator<[string, Value]> {
     const kv = this.kv;
-    for (let b = 0; b < kv.length; b += 2) if (kv[b] !== undefined) yield [kv[b] as string, kv[b + 1] as Value];
+    for (let b = 0; b < kv.length; b += 3) if (kv[b] !== undefined) yield [kv[b] as string, kv[b + 1] as Value];
   }
 
   /** A random occupied bucket (the table must not be empty). */
@@ -163,7 +169,7 @@ export class KeyTable {
     // Load is at least 1/8 (tables shrink below that), so this ends quickly.
     for (;;) {
       const i = Math.floor(rand() * cap);
-      if (this.kv[i * 2] !== undefined) return i;
+      if (this.kv[i * 3] !== undefined) return i;
     }
   }
 
@@ -179,9 +185,9 @@ export class KeyTable {
     const home = v & mask;
     let i = home;
     for (;;) {
-      const k = kv[i * 2];
+      const k = kv[i * 3];
       if (k === undefined) break;
-      if ((keyHash(k as string) & mask) === home) fn(k as string, kv[i * 2 + 1] as Value);
+      if ((keyHash(k as string) & mask) === home) fn(k as string, kv[i * 3 + 1] as Value);
       i = (i + 1) & mask;
       if (i === home) break;
     }

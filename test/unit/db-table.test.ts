@@ -31,7 +31,7 @@ describe('KeyTable', () => {
     assert.equal(t.get('nope'), undefined);
     t.set('k1', 'one', 9, false);
     assert.equal(t.get('k1'), 'one');
-    assert.equal(t.meta[t.find('k1')], 7, 'overwrite keeps the access word unless asked');
+    assert.equal(t.metaAt(t.find('k1')), 7, 'overwrite keeps the access word unless asked');
     for (let i = 0; i < n; i += 2) assert.equal(t.delete(`k${i}`), true);
     assert.equal(t.delete('k0'), false);
     assert.equal(t.size, n / 2);
@@ -47,7 +47,7 @@ describe('KeyTable', () => {
     for (let i = 0; i < 40; i += 3) t.delete(`x${i}`);
     for (let i = 0; i < 40; i++) {
       if (i % 3 === 0) continue;
-      assert.equal(t.meta[t.find(`x${i}`)], 1000 + i);
+      assert.equal(t.metaAt(t.find(`x${i}`)), 1000 + i);
     }
   });
 
