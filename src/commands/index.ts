@@ -2,13 +2,15 @@
 
 import type { Family } from './table.js';
 import { connectionFamily } from './connection.js';
+import { genericFamily } from './generic/index.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
-import { stringFamily } from './string.js';
 import { commandFamily } from './server/command.js';
 import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
+import { serverKeyspaceFamily } from './server/keyspace.js';
 import { shutdownFamily } from './server/shutdown.js';
+import { stringFamily } from './string.js';
 
 export const ALL_FAMILIES: readonly Family[] = [
   connectionFamily,
@@ -19,4 +21,6 @@ export const ALL_FAMILIES: readonly Family[] = [
   hashFamily,
   configFamily,
   shutdownFamily,
+  genericFamily,
+  serverKeyspaceFamily,
 ];

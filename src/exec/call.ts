@@ -21,6 +21,7 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
   const outermost = prop.depth === 0;
   if (outermost) {
     ks.now = Date.now();
+    ks.noTouch = client.noTouch;
     if (cmd.flags.has('touches_arbitrary_keys')) prop.noWrap = true;
   }
   prop.depth++;

@@ -5,11 +5,19 @@
 // written"), exact SCAN cursors, and cluster mode its per-slot key sets.
 
 import { keySlot, SLOT_COUNT } from '../util/crc16.js';
+import { KeyTable } from './key-table.js';
 import { eventClass } from './notify.js';
 import { typeName, type TypeName, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
 
-export type KeyTable = Map<string, Value>;
+export { KeyTable };
+
+/** Where the active expire cycle stands in one database (see expire.ts). */
+export interface ExpireCursor {
+  /** The expires map the iterator walks; a new map (flush, swap) restarts the walk. */
+  map: Map<string, number> | null;
+  iter: Iterator<[string, number]> | null;
+}
 
 export class Db {
   /** Tables per slot, created on first use. */
@@ -17,8 +25,10 @@ export class Db {
   /** Absolute expire times in ms since the epoch. */
   expires = new Map<string, number>();
   private count = 0;
-  /** Slots that hold at least one key, maintained lazily for sampling. */
-  private usedSlots = 0;
+  /** Running average TTL of sampled volatile keys in ms, as INFO keyspace shows (avg_ttl). */
+  avgTtl = 0;
+  /** The active expire cycle's position. */
+  expireCursor: ExpireCursor = { map: null, iter: null };
 
   constructor(readonly index: number, private readonly ks: Keyspace) {}
 
@@ -26,17 +36,33 @@ export class Db {
 
   // ---- lookups ----
 
-  /** The value of a key that exists and is not logically expired; no stats, no hooks. */
+  /**
+   * The value of a key that exists and is not logically expired; records an access (LRU clock
+   * or LFU counter) unless the client asked for NO-TOUCH. No stats, no hooks.
+   */
   lookup(key: string): Value | undefined {
-    const v = this.tables[keySlot(key)]?.get(key);
-    if (v === undefined) return undefined;
+    const t = this.tables[keySlot(key)];
+    if (t === undefined) return undefined;
+    const i = t.find(key);
+    if (i === -1) return undefined;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
-    return v;
+    if (!this.ks.noTouch) t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
+    return t.valueAt(i);
+  }
+
+  /** Like lookup but never records an access (TYPE, EXISTS, TTL, OBJECT, internal readers). */
+  peek(key: string): Value | undefined {
+    const t = this.tables[keySlot(key)];
+    if (t === undefined) return undefined;
+    const i = t.find(key);
+    if (i === -1) return undefined;
+    if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
+    return t.valueAt(i);
   }
 
   /** A lookup on behalf of a reading command: counts keyspace hits and misses. */
-  lookupRead(key: string): Value | undefined {
-    const v = this.lookup(key);
+  lookupRead(key: string, noTouch = false): Value | undefined {
+    const v = noTouch ? this.peek(key) : this.lookup(key);
     if (v === undefined) this.ks.stats.keyspaceMisses++;
     else this.ks.stats.keyspaceHits++;
     return v;
@@ -63,7 +89,32 @@ export class Db {
   }
 
   exists(key: string): boolean {
-    return this.lookup(key) !== undefined;
+    return this.peek(key) !== undefined;
+  }
+
+  /** Records an access even for a NO-TOUCH client (the TOUCH command); false when missing. */
+  touch(key: string): boolean {
+    const t = this.tables[keySlot(key)];
+    if (t === undefined) return false;
+    const i = t.find(key);
+    if (i === -1) return false;
+    if (this.expires.size > 0 && this.expireIfNeeded(key)) return false;
+    t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
+    return true;
+  }
+
+  /** The raw access word of a live key (OBJECT IDLETIME / FREQ, eviction sampling). */
+  accessWord(key: string): number | undefined {
+    const t = this.tables[keySlot(key)];
+    const i = t === undefined ? -1 : t.find(key);
+    return i === -1 ? undefined : t!.metaAt(i);
+  }
+
+  /** Overwrites a key's access word (RESTORE IDLETIME/FREQ, replication of LFU data later). */
+  setAccessWord(key: string, word: number): void {
+    const t = this.tables[keySlot(key)];
+    const i = t === undefined ? -1 : t.find(key);
+    if (i !== -1) t!.setMetaAt(i, word >>> 0);
   }
 
   // ---- modifications (callers signal with changed() once the command's change is complete) ----
@@ -73,18 +124,23 @@ export class Db {
     const slot = keySlot(key);
     this.ks.beforeChange(this, key, slot);
     let table = this.tables[slot];
-    if (table === undefined) table = this.tables[slot] = new Map();
+    if (table === undefined) table = this.tables[slot] = new KeyTable();
     const size = table.size;
-    table.set(key, value);
+    const i = table.set(key, value, this.ks.newAccessWord(), false);
     if (table.size !== size) {
       this.count++;
-      if (size === 0) this.usedSlots++;
+    } else if (!this.ks.lfu) {
+      // A new value object starts a fresh LRU clock; under LFU the counter carries over and
+      // counts this write as an access (Redis's lookupKeyWrite + dbSetValue).
+      table.setMetaAt(i, this.ks.newAccessWord());
+    } else if (!this.ks.noTouch) {
+      table.setMetaAt(i, this.ks.touchedWord(table.metaAt(i)));
     }
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
   }
 
   /** Adds a key that does not exist yet; notifies the 'new' event. */
-  add(key: string, value: Value): Value {
+  add<T extends Value>(key: string, value: T): T {
     this.set(key, value, true);
     this.ks.hooks.notify('n', 'new', key, this.index);
     return value;
@@ -98,11 +154,12 @@ export class Db {
   delete(key: string): boolean {
     const slot = keySlot(key);
     const table = this.tables[slot];
-    if (table === undefined || !table.has(key)) return false;
+    if (table === undefined) return false;
+    const i = table.find(key);
+    if (i === -1) return false;
     this.ks.beforeChange(this, key, slot);
-    table.delete(key);
+    table.deleteAt(i);
     this.count--;
-    if (table.size === 0) this.usedSlots--;
     if (this.expires.size > 0) this.expires.delete(key);
     return true;
   }
@@ -140,6 +197,13 @@ export class Db {
 
   // ---- expiry ----
 
+  /** True when the key's expire time has passed (whatever the expiry policy). */
+  isExpired(key: string): boolean {
+    if (this.expires.size === 0 || this.ks.loading) return false;
+    const when = this.expires.get(key);
+    return when !== undefined && when <= this.ks.now;
+  }
+
   /** True when the key is logically expired for this command (deleted too when allowed). */
   private expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
@@ -164,36 +228,94 @@ export class Db {
   *entries(): IterableIterator<[string, Value]> {
     for (let s = 0; s < SLOT_COUNT; s++) {
       const t = this.tables[s];
-      if (t !== undefined && t.size > 0) yield* t;
+      if (t !== undefined && t.size > 0) yield* t.entries();
+    }
+  }
+
+  /** Every stored key (including logically expired ones), slot by slot, without a generator. */
+  forEachKey(fn: (key: string) => void): void {
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      const t = this.tables[s];
+      if (t === undefined || t.size === 0) continue;
+      const cap = t.capacity;
+      for (let b = 0; b < cap; b++) {
+        const k = t.keyAt(b);
+        if (k !== undefined) fn(k);
+      }
     }
   }
 
   /** The table of one slot, for snapshots, SCAN and cluster commands (read-only use). */
-  slotTable(slot: number): ReadonlyMap<string, Value> | undefined {
+  slotTable(slot: number): KeyTable | undefined {
     return this.tables[slot];
   }
 
-  /** A random stored key or undefined when empty (O(slots) worst case, O(1) typical). */
+  /**
+   * One step of SCAN. The cursor packs the slot in its low 14 bits and the position inside the
+   * slot's table above them (reverse-binary, so resizes never skip a key). Collects the keys of
+   * whole buckets until `count` keys or 10×count empty buckets; returns the next cursor, 0 at
+   * the end. Keys are returned as stored: the caller filters expired ones.
+   */
+  scan(cursor: number, count: number, out: string[]): number {
+    let slot = cursor % SLOT_COUNT;
+    let v = Math.floor(cursor / SLOT_COUNT);
+    let budget = count * 10;
+    const push = (k: string) => { out.push(k); };
+    while (slot < SLOT_COUNT) {
+      const t = this.tables[slot];
+      if (t === undefined || t.size === 0) {
+        slot++;
+        v = 0;
+        continue;
+      }
+      v = t.scanBucket(v, push);
+      if (v === 0) slot++;
+      if (out.length >= count || --budget <= 0) break;
+    }
+    return slot >= SLOT_COUNT ? 0 : v * SLOT_COUNT + slot;
+  }
+
+  /** A random stored key or undefined when empty (expired keys included: see randomLiveKey). */
   randomKey(rand: () => number = Math.random): string | undefined {
     if (this.count === 0) return undefined;
-    let start = Math.floor(rand() * SLOT_COUNT);
-    for (let i = 0; i < SLOT_COUNT; i++, start = (start + 1) & (SLOT_COUNT - 1)) {
-      const t = this.tables[start];
-      if (t === undefined || t.size === 0) continue;
-      let n = Math.floor(rand() * t.size);
-      for (const k of t.keys()) if (n-- === 0) return k;
+    let s = Math.floor(rand() * SLOT_COUNT);
+    for (let i = 0; i < SLOT_COUNT; i++, s = (s + 1) & (SLOT_COUNT - 1)) {
+      const t = this.tables[s];
+      if (t !== undefined && t.size > 0) return t.keyAt(t.randomBucket(rand));
     }
     return undefined;
   }
 
-  /** Removes every key; returns how many there were. The snapshot hook keeps the old tables alive. */
-  clear(): number {
+  /**
+   * RANDOMKEY: a random key that is not expired, deleting expired ones met on the way. When
+   * expired keys cannot be deleted (a replica) and every key is volatile, all may be logically
+   * expired: like Redis, give up after 100 tries and return one of them rather than loop forever.
+   */
+  randomLiveKey(rand: () => number = Math.random): string | undefined {
+    let tries = 100;
+    for (;;) {
+      const key = this.randomKey(rand);
+      if (key === undefined) return undefined;
+      if (!this.isExpired(key)) return key;
+      const allVolatile = this.expires.size === this.count;
+      if (allVolatile && this.ks.hooks.expiryPolicy() !== 'delete' && --tries === 0) return key;
+      if (!this.expireIfNeeded(key)) return key;
+    }
+  }
+
+  /**
+   * Removes every key; returns how many there were. The snapshot hook keeps the old tables
+   * alive. Dropping the references is all an async flush needs: the collector frees them later.
+   */
+  clear(notify = true): number {
     const n = this.count;
     this.ks.beforeClear(this);
     this.tables = new Array<KeyTable | undefined>(SLOT_COUNT);
     this.expires = new Map();
     this.count = 0;
-    this.usedSlots = 0;
+    this.avgTtl = 0;
+    this.expireCursor = { map: null, iter: null };
+    if (notify) this.ks.hooks.flushed?.(this.index);
     return n;
   }
 
@@ -202,6 +324,7 @@ export class Db {
     [this.tables, other.tables] = [other.tables, this.tables];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.count, other.count] = [other.count, this.count];
-    [this.usedSlots, other.usedSlots] = [other.usedSlots, this.usedSlots];
+    [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
+    [this.expireCursor, other.expireCursor] = [other.expireCursor, this.expireCursor];
   }
 }

@@ -2,7 +2,9 @@
 // counters, keyspace stats, and the hooks through which the rest of the server observes changes.
 // This module imports only util/: the server wires the hooks in.
 
+import { lfuNewWord, lfuTouch, lruClock } from './access.js';
 import { Db } from './db.js';
+import { ActiveExpire } from './expire.js';
 
 export type ExpiryPolicy = 'delete' | 'hide' | 'keep';
 
@@ -18,6 +20,10 @@ export interface KeyspaceHooks {
    * serving clients, or writes paused), or keep it (the primary's own stream on a replica).
    */
   expiryPolicy(): ExpiryPolicy;
+  /** FLUSHDB (the db's index) or FLUSHALL (-1) emptied databases: WATCH must be told. */
+  flushed?(dbIndex: number): void;
+  /** SWAPDB exchanged two databases: WATCH and clients blocked on keys must be told. */
+  swapped?(a: number, b: number): void;
 }
 
 /** Observes modifications for a point-in-time snapshot (see persistence/snapshot.ts). */
@@ -31,6 +37,7 @@ export interface KeyspaceStats {
   keyspaceMisses: number;
   expiredKeys: number;
   evictedKeys: number;
+  /** A moving average of the stale share of sampled keys, as a fraction (INFO prints ×100). */
   expiredStalePerc: number;
   expiredTimeCapReached: number;
   expireCycleCpuMs: number;
@@ -44,16 +51,38 @@ export class Keyspace {
   dirty = 0;
   /** True while a dataset is being loaded: nothing expires then. */
   loading = false;
-  /** The active expiry cycle runs only while set (DEBUG SET-ACTIVE-EXPIRE). */
-  activeExpireEnabled = true;
   readonly stats: KeyspaceStats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0,
     expiredStalePerc: 0, expiredTimeCapReached: 0, expireCycleCpuMs: 0,
   };
   private observers: ChangeObserver[] = [];
 
+  // ---- access tracking (OBJECT IDLETIME / FREQ, eviction); the server mirrors the config ----
+  /** True under an LFU maxmemory-policy: access words hold LFU data instead of an LRU clock. */
+  lfu = false;
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
+  /** Set while the running command must not update access times (CLIENT NO-TOUCH). */
+  noTouch = false;
+  /** The random source of LFU increments (tests may make it deterministic). */
+  random: () => number = Math.random;
+  /** Active expiry runs from the cron while set (DEBUG SET-ACTIVE-EXPIRE clears it). */
+  activeExpireEnabled = true;
+  /** The active expire cycle and its state between calls. */
+  readonly activeExpire: ActiveExpire = new ActiveExpire(this);
+
   constructor(count: number, readonly hooks: KeyspaceHooks, readonly wrongTypeError: () => unknown) {
     this.dbs = Array.from({ length: count }, (_, i) => new Db(i, this));
+  }
+
+  /** The access word of a key created now. */
+  newAccessWord(): number {
+    return this.lfu ? lfuNewWord(this.now) : lruClock(this.now);
+  }
+
+  /** The access word after an access (LFU counters grow logarithmically). */
+  touchedWord(word: number): number {
+    return this.lfu ? lfuTouch(word, this.now, this.lfuLogFactor, this.lfuDecayTime, this.random()) : lruClock(this.now);
   }
 
   get keyCount(): number {
@@ -78,7 +107,14 @@ export class Keyspace {
   /** FLUSHALL: empties every database, returns the number of keys removed. */
   clearAll(): number {
     let n = 0;
-    for (const db of this.dbs) n += db.clear();
+    for (const db of this.dbs) n += db.clear(false);
+    this.hooks.flushed?.(-1);
     return n;
+  }
+
+  /** SWAPDB: exchanges the contents of two databases (clients stay on their db index). */
+  swap(a: number, b: number): void {
+    if (a !== b) this.dbs[a]!.swapContents(this.dbs[b]!);
+    this.hooks.swapped?.(a, b);
   }
 }

@@ -14,6 +14,8 @@ export abstract class CollectionValue {
   abstract encoding(): string;
   /** Number of elements, for DEBUG/MEMORY and lazy-free decisions. */
   abstract get size(): number;
+  /** A deep copy sharing nothing mutable with this value (COPY). */
+  abstract clone(): CollectionValue;
 }
 
 export type Value = number | string | MutableString | CollectionValue;
@@ -21,6 +23,17 @@ export type Value = number | string | MutableString | CollectionValue;
 export function typeName(v: Value): TypeName {
   if (typeof v === 'string' || typeof v === 'number' || v instanceof MutableString) return 'string';
   return v.type;
+}
+
+/** A value that can be stored under a second key without sharing mutable state (COPY). */
+export function cloneValue(v: Value): Value {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (v instanceof MutableString) {
+    const buf = Buffer.allocUnsafe(Math.max(16, v.length));
+    v.buf.copy(buf, 0, 0, v.length);
+    return new MutableString(buf, v.length);
+  }
+  return v.clone();
 }
 
 export function isStringValue(v: Value): v is number | string | MutableString {

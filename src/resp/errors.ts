@@ -118,4 +118,15 @@ export const Err = {
   noShutdownInProgress: () => err('ERR No shutdown in progress.'),
   protectedCommand: (cmd: string, option: string) =>
     err(`ERR ${cmd} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`),
+  // Keyspace (generic) commands: expire options, SCAN, OBJECT, SWAPDB
+  intRange: () => err('ERR value is out of range, value must between -2147483648 and 2147483647'),
+  unsupportedOption: (opt: string) => err(oneLine(`ERR Unsupported option ${opt}`)),
+  expireGtLt: () => err('ERR GT and LT options at the same time are not compatible'),
+  expireNxWithOthers: () => err('ERR NX and XX, GT or LT options at the same time are not compatible'),
+  invalidFirstDb: () => err('ERR invalid first DB index'),
+  invalidSecondDb: () => err('ERR invalid second DB index'),
+  lfuNotSelected: () =>
+    err('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'),
+  lfuSelected: () =>
+    err('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'),
 } as const;

@@ -58,13 +58,15 @@ export class Server implements ExecHost {
       {
         keyChanged: () => {},
         notify: () => {},
-        expired: (db, key) => this.propagator.add(db.index, ['DEL', key]),
+        expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
         expiryPolicy: () => 'delete',
       },
       () => Err.wrongType(),
     );
     this.introspection = new Introspection(this, REDIS_COMPAT_VERSION, NODIS_VERSION);
     this.statResetters.push(() => this.introspection.resetStats());
+    this.syncKeyspaceConfig();
+    config.onApply(['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time'], () => this.syncKeyspaceConfig());
     this.dispatcher = new Dispatcher(this);
     this.dispatcher.addGate(this.introspection.monitorGate);
     this.dispatcher.addGate({
@@ -262,9 +264,18 @@ export class Server implements ExecHost {
     this.cronTimer.unref();
   }
 
+  /** Mirrors the directives the keyspace reads on its hot paths. */
+  private syncKeyspaceConfig(): void {
+    const ks = this.ks;
+    ks.lfu = this.config.str('maxmemory-policy').endsWith('-lfu');
+    ks.lfuLogFactor = this.config.num('lfu-log-factor');
+    ks.lfuDecayTime = this.config.num('lfu-decay-time');
+  }
+
   private cron(): void {
     if (this.introspection.debug.pauseCron) return;
     this.introspection.cron(Date.now());
+    this.ks.activeExpire.cycle('slow', Math.max(1, this.config.num('hz')), this.config.num('active-expire-effort'));
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const now = Date.now();

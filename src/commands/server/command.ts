@@ -3,6 +3,7 @@
 // key extraction in commands/keys.ts; nothing here describes a command by hand or keeps state.
 
 import type { Ctx } from '../../exec/context.js';
+import { replyHelp } from './help.js';
 import { Err } from '../../resp/errors.js';
 import type { Reply } from '../../resp/reply.js';
 import { globMatch } from '../../util/glob.js';
@@ -202,16 +203,7 @@ const HELP_LINES = [
 ];
 
 function commandHelp(ctx: Ctx): void {
-  replyHelp(ctx.reply, 'COMMAND', HELP_LINES);
-}
-
-/** A container's HELP reply: the usual header, the lines, and the HELP entry itself. */
-export function replyHelp(reply: Reply, container: string, lines: readonly string[]): void {
-  reply.array(lines.length + 3);
-  reply.simple(`${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
-  for (const l of lines) reply.simple(l);
-  reply.simple('HELP');
-  reply.simple('    Prints this help.');
+  replyHelp(ctx, 'COMMAND', HELP_LINES);
 }
 
 // ---- COMMAND INFO entries ----

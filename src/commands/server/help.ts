@@ -8,7 +8,7 @@ export function replyHelp(ctx: Ctx, container: string, lines: readonly string[])
     `${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
     ...lines,
     'HELP',
-    '    Print this help.',
+    '    Prints this help.',
   ];
   ctx.reply.array(all.length);
   for (const l of all) ctx.reply.simple(l);

@@ -19,6 +19,7 @@ class OtherValue extends CollectionValue {
   readonly type: TypeName = 'list';
   encoding(): string { return 'listpack'; }
   get size(): number { return 1; }
+  clone(): OtherValue { return new OtherValue(); }
 }
 
 export interface StringTarget {
