@@ -23,6 +23,8 @@ export interface FuzzOptions {
   shrinkReplays?: number;
   /** Upper bound on the time spent shrinking, in ms. */
   shrinkMs?: number;
+  /** Run against two redis-servers (the harness's self-test: there must be no mismatch). */
+  selfCheck?: boolean;
 }
 
 export interface StepMismatch {
@@ -72,10 +74,10 @@ export async function oracleCommandNames(pair: DiffPair): Promise<Set<string>> {
 }
 
 /** Generator keys usable against both servers, minus FUZZ_SKIP and NODIS_FUZZ_SKIP. */
-export function usableCommands(nodis: ReadonlySet<string>, oracle: ReadonlySet<string>): string[] {
+export function usableCommands(nodis: ReadonlySet<string>, oracle: ReadonlySet<string>, honourSkips = true): string[] {
   const extraSkip = (process.env['NODIS_FUZZ_SKIP'] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   return Object.keys(ALL_GENERATORS)
-    .filter((k) => nodis.has(k) && oracle.has(k) && !(k in FUZZ_SKIP) && !extraSkip.includes(k))
+    .filter((k) => nodis.has(k) && oracle.has(k) && (!honourSkips || (!(k in FUZZ_SKIP) && !extraSkip.includes(k))))
     .sort();
 }
 
@@ -102,14 +104,16 @@ export function generate(seed: number, steps: number, commands: readonly string[
 
 /** Runs a sequence on a fresh pair; returns the first mismatch, or null. */
 export async function runSequence(
-  seq: readonly Argv[], protocol: 2 | 3, counters = { accepted: 0 },
+  seq: readonly Argv[], protocol: 2 | 3, counters = { accepted: 0 }, selfCheck = false,
 ): Promise<StepMismatch | null> {
-  const pair = await DiffPair.start({}, protocol);
+  const pair = await DiffPair.start({}, protocol, selfCheck);
+  const trace = process.env['NODIS_FUZZ_TRACE'] === '1';
   try {
     for (let i = 0; i < seq.length; i++) {
       const argv = seq[i]!;
       const opts = optionsFor(argv);
       const r = await pair.exec(argv, opts);
+      if (trace) process.stderr.write(`${i} ${showArgv(argv)}\n  -> ${show(r.redis, 160)}\n`);
       const c = compareReplies(r.nodis, r.redis, opts);
       if (c.equal) continue;
       if (expectedDifference(c.nodis, c.redis, argv, protocol) !== null) {
@@ -182,13 +186,13 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   }
   const seq = generate(opts.seed, opts.steps, commands);
   const counters = { accepted: 0 };
-  const mismatch = await runSequence(seq, opts.protocol, counters);
+  const mismatch = await runSequence(seq, opts.protocol, counters, opts.selfCheck);
   const report: FuzzReport = {
     seed: opts.seed, protocol: opts.protocol, steps: opts.steps, commands, accepted: counters.accepted, failure: null,
   };
   if (mismatch === null) return report;
   const prefix = seq.slice(0, mismatch.index + 1);
-  const s = await shrink(prefix, (cand) => runSequence(cand, opts.protocol), {
+  const s = await shrink(prefix, (cand) => runSequence(cand, opts.protocol, { accepted: 0 }, opts.selfCheck), {
     replays: opts.shrinkReplays ?? 300, ms: opts.shrinkMs ?? 20_000,
   });
   report.failure = { mismatch, shrunk: s.seq, shrunkMismatch: s.mismatch ?? mismatch, replays: s.replays };

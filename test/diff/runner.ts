@@ -87,9 +87,16 @@ export class DiffPair {
     readonly protocol: 2 | 3,
   ) {}
 
-  static async start(config: Record<string, string> = {}, protocol: 2 | 3 = 2): Promise<DiffPair> {
+  /**
+   * `selfCheck` puts a second redis-server where nodis would be: the harness's own test that
+   * its generators and normalizers find no difference between two identical servers.
+   */
+  static async start(config: Record<string, string> = {}, protocol: 2 | 3 = 2, selfCheck = false): Promise<DiffPair> {
     const args = Object.entries(config).flatMap(([k, v]) => [`--${k}`, v]);
-    const [n, r] = await Promise.all([startServer({ port: 0, config }), startRedis(args)]);
+    const first: Promise<RunningServer> = selfCheck
+      ? startRedis(args).then((r) => ({ port: r.port, host: '127.0.0.1', close: () => r.stop() }))
+      : startServer({ port: 0, config });
+    const [n, r] = await Promise.all([first, startRedis(args)]);
     return new DiffPair(n, r, protocol);
   }
 
@@ -237,8 +244,8 @@ function rawExchange(port: number, step: RawStep, protocol: 2 | 3): Promise<stri
 }
 
 /** Runs one scenario in one protocol on a fresh pair of servers. */
-export async function runScenario(s: Scenario, protocol: 2 | 3): Promise<ScenarioResult> {
-  const pair = await DiffPair.start(s.config, protocol);
+export async function runScenario(s: Scenario, protocol: 2 | 3, selfCheck = false): Promise<ScenarioResult> {
+  const pair = await DiffPair.start(s.config, protocol, selfCheck);
   const result: ScenarioResult = { mismatches: [], accepted: [] };
   const fail = (step: number, what: string, nodis: string, redis: string) =>
     result.mismatches.push({ scenario: s.name, protocol, step, what, nodis, redis });
