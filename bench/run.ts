@@ -4,13 +4,13 @@
 // Not part of the test suite: it is slow and its numbers depend on the machine.
 //
 // Environment: NODIS_BENCH_QUICK=1 (fewer requests and rounds), NODIS_BENCH_TESTS=set,get,...,
-// NODIS_BENCH_ROUNDS, NODIS_BENCH_REQUESTS (per run at pipeline 1; pipeline 16 uses 10x),
+// NODIS_BENCH_ROUNDS (default 5), NODIS_BENCH_REQUESTS (per run at pipeline 1; pipeline 16 uses 10x),
 // NODIS_BENCH_PIPELINES=1,16, NODIS_BENCH_KEYS (memory test; 0 skips it).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startServer } from '../src/index.js';
@@ -19,7 +19,7 @@ import { startNodis, startRedis, type ChildServer } from '../test/helpers/oracle
 const env = process.env;
 const quick = env['NODIS_BENCH_QUICK'] === '1';
 const TESTS = (env['NODIS_BENCH_TESTS'] ?? 'set,get,incr,mset').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-const ROUNDS = Number(env['NODIS_BENCH_ROUNDS'] ?? (quick ? 1 : 3));
+const ROUNDS = Number(env['NODIS_BENCH_ROUNDS'] ?? (quick ? 1 : 5));
 const REQUESTS = Number(env['NODIS_BENCH_REQUESTS'] ?? (quick ? 20_000 : 100_000));
 const PIPELINES = (env['NODIS_BENCH_PIPELINES'] ?? '1,16').split(',').map(Number);
 const KEYS = Number(env['NODIS_BENCH_KEYS'] ?? (quick ? 100_000 : 1_000_000));
@@ -42,8 +42,20 @@ function benchmarkArgs(port: number, test: string, pipeline: number): string[] {
     '-n', String(n), '-P', String(pipeline), '-t', test, '--csv'];
 }
 
+/** Runs redis-benchmark; a failure to start it (a transient spawn error) is retried twice. */
+async function runBenchmark(args: string[]): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await runBenchmarkOnce(args);
+    } catch (e) {
+      if (attempt >= 2 || !(e instanceof Error) || !('code' in e)) throw e;
+      process.stderr.write(`redis-benchmark did not start (${e.message}); retrying\n`);
+    }
+  }
+}
+
 /** Runs redis-benchmark once; returns requests per second of its (single) test. */
-function runBenchmark(args: string[]): Promise<number> {
+function runBenchmarkOnce(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const p = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -259,15 +271,18 @@ function report(started: Date, rows: Row[], mem: MemoryResult | null): string {
   lines.push(`- servers: redis-server ${redisVersion()} and nodis-server (node dist/src/main.js), both \`--save '' --appendonly no\`, on 127.0.0.1`);
   lines.push(`- load: \`redis-benchmark -c ${CLIENTS} -r ${KEYSPACE} -n <N> -P <P> -t <test> --csv\`, N = ${REQUESTS} at P=1 and ${REQUESTS * 10} at P=16;` +
     ` ${ROUNDS} round(s), servers alternating, median rps`);
-  lines.push('', '| test | pipeline | redis rps | nodis rps | nodis/redis |', '| --- | ---: | ---: | ---: | ---: |');
+  lines.push(`- load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' / ')}: other work on the machine shows up as spread`);
+  lines.push('', '| test | pipeline | redis rps (median) | nodis rps (median) | nodis/redis | redis min–max | nodis min–max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     if (r.skipped) {
-      lines.push(`| ${r.test} | ${r.pipeline} | – | – | n/a (${r.skipped}) |`);
+      lines.push(`| ${r.test} | ${r.pipeline} | – | – | n/a (${r.skipped}) | | |`);
       continue;
     }
     const a = median(r.redis);
     const b = median(r.nodis);
-    lines.push(`| ${r.test} | ${r.pipeline} | ${fmt(a)} | ${fmt(b)} | ${(b / a).toFixed(2)} |`);
+    const range = (xs: number[]) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
+    lines.push(`| ${r.test} | ${r.pipeline} | ${fmt(a)} | ${fmt(b)} | ${(b / a).toFixed(2)} | ${range(r.redis)} | ${range(r.nodis)} |`);
   }
   if (mem !== null) {
     const per = (x: number) => (Number.isFinite(x) ? (x / mem.keys).toFixed(1) : 'n/a');

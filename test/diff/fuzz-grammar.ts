@@ -60,6 +60,12 @@ const TTL_MS = ['100000', '1000000', '86400000', '0', '-1', 'abc', '922337203685
 /** Absolute times: far past (expires at once), far future, invalid. */
 const UNIX_SECONDS = ['1', '1000000000', '4102444800', '4102444801', '0', '-1', 'abc', '9223372036854775807'];
 const UNIX_MS = ['1', '1000000000000', '4102444800000', '0', '-1', 'abc', '9223372036854775807'];
+/**
+ * Absolute times for SET's options: no past times, because SET EXAT <past> leaves the key in the
+ * keyspace until active expiry removes it, so DBSIZE would depend on when the cron ran.
+ */
+const FUTURE_UNIX_SECONDS = ['4102444800', '4102444801', '0', '-1', 'abc', '9223372036854775807'];
+const FUTURE_UNIX_MS = ['4102444800000', '4102444800001', '0', '-1', 'abc', '9223372036854775807'];
 const DBS = ['0', '1', '2', '15', '16', '-1', 'a', '1.0'];
 const PATTERNS = ['*', 'k*', 'k?', '[k]1', 'k[1-2]', 'k[^1]*', '{t}*', '\\*', '', '*\x00*', 'nomatch', 'k\\', '[', 'a'];
 const TYPES = ['string', 'list', 'set', 'zset', 'hash', 'stream', 'nosuchtype', 'STRING'];
@@ -79,6 +85,8 @@ export class Gen {
   ttlMs(): string { return this.r.pick(TTL_MS); }
   unix(): string { return this.r.pick(UNIX_SECONDS); }
   unixMs(): string { return this.r.pick(UNIX_MS); }
+  futureUnix(): string { return this.r.pick(FUTURE_UNIX_SECONDS); }
+  futureUnixMs(): string { return this.r.pick(FUTURE_UNIX_MS); }
   db(): string { return this.r.chance(0.85) ? this.r.pick(['0', '1', '2']) : this.r.pick(DBS); }
   pattern(): string { return this.r.pick(PATTERNS); }
   type(): string { return this.r.pick(TYPES); }
@@ -123,8 +131,8 @@ const expiryOption = (g: Gen) => (): string[] => {
   switch (g.r.int(6)) {
     case 0: return [g.word('EX'), g.ttl()];
     case 1: return [g.word('PX'), g.ttlMs()];
-    case 2: return [g.word('EXAT'), g.unix()];
-    case 3: return [g.word('PXAT'), g.unixMs()];
+    case 2: return [g.word('EXAT'), g.futureUnix()];
+    case 3: return [g.word('PXAT'), g.futureUnixMs()];
     case 4: return [g.word('KEEPTTL')];
     default: return [g.word('EX')];
   }
