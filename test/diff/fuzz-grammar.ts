@@ -61,8 +61,9 @@ const TTL_MS = ['100000', '1000000', '86400000', '0', '-1', 'abc', '922337203685
 const UNIX_SECONDS = ['1', '1000000000', '4102444800', '4102444801', '0', '-1', 'abc', '9223372036854775807'];
 const UNIX_MS = ['1', '1000000000000', '4102444800000', '0', '-1', 'abc', '9223372036854775807'];
 /**
- * Absolute times for SET's options: no past times, because SET EXAT <past> leaves the key in the
- * keyspace until active expiry removes it, so DBSIZE would depend on when the cron ran.
+ * Absolute times for SET's options: no past times, because a SET whose absolute expiry is past
+ * leaves the key in the keyspace until active expiry removes it, so DBSIZE would depend on when
+ * the cron ran.
  */
 const FUTURE_UNIX_SECONDS = ['4102444800', '4102444801', '0', '-1', 'abc', '9223372036854775807'];
 const FUTURE_UNIX_MS = ['4102444800000', '4102444800001', '0', '-1', 'abc', '9223372036854775807'];
