@@ -14,6 +14,12 @@ export class CommandError {
 
 const err = (text: string) => new CommandError(text);
 
+/** Redis formats user input into errors with C's %s, which stops at the first NUL byte. */
+function cString(s: string): string {
+  const z = s.indexOf('\0');
+  return z === -1 ? s : s.slice(0, z);
+}
+
 /** Redis strips CR/LF from error texts that may contain user input. */
 function oneLine(s: string): string {
   return s.replace(/[\r\n]/g, ' ');
@@ -23,11 +29,11 @@ export const Err = {
   // Dispatch
   unknownCommand(name: string, args: readonly string[]): CommandError {
     let list = '';
-    for (let i = 0; i < args.length && list.length < 128; i++) list += `'${args[i]!.slice(0, 128 - list.length)}' `;
-    return err(oneLine(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${list}`));
+    for (let i = 0; i < args.length && list.length < 128; i++) list += `'${cString(args[i]!).slice(0, 128 - list.length)}' `;
+    return err(oneLine(`ERR unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${list}`));
   },
   unknownSubcommand(sub: string, container: string): CommandError {
-    return err(oneLine(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`));
+    return err(oneLine(`ERR unknown subcommand '${cString(sub).slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`));
   },
   arity: (fullName: string) => err(`ERR wrong number of arguments for '${fullName}' command`),
   syntax: () => err('ERR syntax error'),

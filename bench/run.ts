@@ -1,0 +1,309 @@
+// `npm run bench`: redis-server and nodis-server side by side under redis-benchmark, alternating
+// runs with identical flags and taking the median of several rounds, then memory per key after
+// loading the same small string keys into each. Prints a Markdown report for bench/RESULTS.md.
+// Not part of the test suite: it is slow and its numbers depend on the machine.
+//
+// Environment: NODIS_BENCH_QUICK=1 (fewer requests and rounds), NODIS_BENCH_TESTS=set,get,...,
+// NODIS_BENCH_ROUNDS (default 5), NODIS_BENCH_REQUESTS (per run at pipeline 1; pipeline 16 uses 10x),
+// NODIS_BENCH_PIPELINES=1,16, NODIS_BENCH_KEYS (memory test; 0 skips it).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { startServer } from '../src/index.js';
+import { startNodis, startRedis, type ChildServer } from '../test/helpers/oracle.js';
+
+const env = process.env;
+const quick = env['NODIS_BENCH_QUICK'] === '1';
+const TESTS = (env['NODIS_BENCH_TESTS'] ?? 'set,get,incr,mset').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const ROUNDS = Number(env['NODIS_BENCH_ROUNDS'] ?? (quick ? 1 : 5));
+const REQUESTS = Number(env['NODIS_BENCH_REQUESTS'] ?? (quick ? 20_000 : 100_000));
+const PIPELINES = (env['NODIS_BENCH_PIPELINES'] ?? '1,16').split(',').map(Number);
+const KEYS = Number(env['NODIS_BENCH_KEYS'] ?? (quick ? 100_000 : 1_000_000));
+const CLIENTS = 50;
+const KEYSPACE = 1_000_000;
+
+/** The command each redis-benchmark test sends: probed on nodis, a test it lacks is not run. */
+const TEST_COMMAND: Record<string, string> = {
+  ping_inline: 'PING', ping_mbulk: 'PING', set: 'SET', get: 'GET', incr: 'INCR', mset: 'MSET',
+  lpush: 'LPUSH', rpush: 'RPUSH', lpop: 'LPOP', rpop: 'RPOP', sadd: 'SADD', hset: 'HSET',
+  spop: 'SPOP', zadd: 'ZADD', zpopmin: 'ZPOPMIN', lrange: 'LRANGE', lrange_100: 'LRANGE',
+  lrange_300: 'LRANGE', lrange_500: 'LRANGE', lrange_600: 'LRANGE', xadd: 'XADD',
+};
+
+type Kind = 'redis' | 'nodis';
+
+function benchmarkArgs(port: number, test: string, pipeline: number): string[] {
+  const n = pipeline > 1 ? REQUESTS * 10 : REQUESTS;
+  return ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-r', String(KEYSPACE),
+    '-n', String(n), '-P', String(pipeline), '-t', test, '--csv'];
+}
+
+/** Runs redis-benchmark; a failure to start it (a transient spawn error) is retried twice. */
+async function runBenchmark(args: string[]): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await runBenchmarkOnce(args);
+    } catch (e) {
+      if (attempt >= 2 || !(e instanceof Error) || !('code' in e)) throw e;
+      process.stderr.write(`redis-benchmark did not start (${e.message}); retrying\n`);
+    }
+  }
+}
+
+/** Runs redis-benchmark once; returns requests per second of its (single) test. */
+function runBenchmarkOnce(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      const rows = out.split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
+      const rps = rows.length === 1 ? Number(rows[0]!.split(',')[1]!.replace(/"/g, '')) : NaN;
+      if (code !== 0 || !Number.isFinite(rps)) reject(new Error(`redis-benchmark ${args.join(' ')} failed (${code}):\n${out}${err}`));
+      else resolve(rps);
+    });
+  });
+}
+
+/** Sends one command and returns the raw reply (enough for probes and INFO). */
+function query(port: number, argv: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    let data = '';
+    s.on('error', reject);
+    s.on('data', (d: Buffer) => {
+      data += d.toString('latin1');
+      if (replyComplete(data)) {
+        s.destroy();
+        resolve(data);
+      }
+    });
+    s.write(encode(argv));
+  });
+}
+
+function replyComplete(s: string): boolean {
+  const nl = s.indexOf('\r\n');
+  if (nl === -1) return false;
+  if (s[0] !== '$') return true;
+  const len = Number(s.slice(1, nl));
+  return len < 0 || s.length >= nl + 2 + len + 2;
+}
+
+function encode(argv: string[]): string {
+  let out = `*${argv.length}\r\n`;
+  for (const a of argv) out += `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`;
+  return out;
+}
+
+async function hasCommand(port: number, name: string): Promise<boolean> {
+  const r = await query(port, [name]);
+  return !r.startsWith('-ERR unknown command');
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+// ---- memory ----
+
+/** Loads `n` keys "key:%012d" with 3-byte values over one pipelined connection. */
+function loadKeys(port: number, n: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    const BATCH = 10_000;
+    let sent = 0;
+    let pending = 0;
+    let received = 0;
+    let tail = '';
+    s.on('error', reject);
+    const sendBatch = () => {
+      let buf = '';
+      const end = Math.min(n, sent + BATCH);
+      for (let i = sent; i < end; i++) {
+        const key = 'key:' + String(i).padStart(12, '0');
+        buf += `*3\r\n$3\r\nSET\r\n$16\r\n${key}\r\n$3\r\nxxx\r\n`;
+      }
+      pending = end - sent;
+      sent = end;
+      s.write(buf, 'latin1');
+    };
+    s.on('data', (d: Buffer) => {
+      const text = tail + d.toString('latin1');
+      if (text.includes('-')) {
+        s.destroy();
+        reject(new Error(`loading keys failed: ${text.slice(0, 200)}`));
+        return;
+      }
+      const count = Math.floor(text.length / 5); // every reply is "+OK\r\n"
+      tail = text.slice(count * 5);
+      received += count;
+      pending -= count;
+      if (pending > 0) return;
+      if (received >= n) {
+        s.destroy();
+        resolve();
+      } else sendBatch();
+    });
+    s.on('connect', sendBatch);
+  });
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function usedMemory(port: number): Promise<number> {
+  const info = await query(port, ['INFO', 'memory']);
+  const m = /used_memory:(\d+)/.exec(info);
+  return m ? Number(m[1]) : NaN;
+}
+
+interface MemoryResult {
+  keys: number;
+  redisUsed: number;
+  redisRss: number;
+  nodisRss: number;
+  nodisHeap: number;
+  nodisUsed: number;
+}
+
+async function settle(): Promise<void> {
+  // Let a child's allocator and GC finish what the load started before reading RSS.
+  await new Promise((r) => setTimeout(r, 1500));
+}
+
+async function measureMemory(n: number): Promise<MemoryResult> {
+  const redis = await startRedis();
+  let redisUsed: number;
+  let redisRss: number;
+  try {
+    const used0 = await usedMemory(redis.port);
+    const rss0 = rssBytes(redis.proc.pid!);
+    await loadKeys(redis.port, n);
+    await settle();
+    redisUsed = (await usedMemory(redis.port)) - used0;
+    redisRss = rssBytes(redis.proc.pid!) - rss0;
+  } finally {
+    await redis.stop();
+  }
+  const nodis = await startNodis();
+  let nodisRss: number;
+  let nodisUsed = NaN;
+  try {
+    const used0 = (await hasCommand(nodis.port, 'INFO')) ? await usedMemory(nodis.port) : NaN;
+    const rss0 = rssBytes(nodis.proc.pid!);
+    await loadKeys(nodis.port, n);
+    await settle();
+    nodisRss = rssBytes(nodis.proc.pid!) - rss0;
+    if (Number.isFinite(used0)) nodisUsed = (await usedMemory(nodis.port)) - used0;
+  } finally {
+    await nodis.stop();
+  }
+  // The V8 heap is only visible from inside the process: the same load into an in-process nodis,
+  // measured after full collections (the loader's own garbage is collected too).
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const inproc = await startServer({ port: 0 });
+  let nodisHeap: number;
+  try {
+    gc();
+    const heap0 = process.memoryUsage().heapUsed;
+    await loadKeys(inproc.port, n);
+    gc();
+    gc();
+    nodisHeap = process.memoryUsage().heapUsed - heap0;
+  } finally {
+    await inproc.close();
+  }
+  return { keys: n, redisUsed, redisRss, nodisRss, nodisHeap, nodisUsed };
+}
+
+// ---- main ----
+
+interface Row { test: string; pipeline: number; redis: number[]; nodis: number[]; skipped?: string }
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const servers: Record<Kind, ChildServer> = { redis: await startRedis(), nodis: await startNodis() };
+  const rows: Row[] = [];
+  try {
+    for (const test of TESTS) {
+      const cmd = TEST_COMMAND[test];
+      const missing = cmd === undefined ? 'unknown test' : !(await hasCommand(servers.nodis.port, cmd)) ? `nodis has no ${cmd}` : undefined;
+      for (const pipeline of PIPELINES) rows.push({ test, pipeline, redis: [], nodis: [], ...(missing ? { skipped: missing } : {}) });
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const row of rows) {
+        if (row.skipped) continue;
+        // Alternate which server goes first so that neither always runs on a warmer machine.
+        const order: Kind[] = round % 2 === 0 ? ['redis', 'nodis'] : ['nodis', 'redis'];
+        for (const kind of order) {
+          const rps = await runBenchmark(benchmarkArgs(servers[kind].port, row.test, row.pipeline));
+          row[kind].push(rps);
+          process.stderr.write(`round ${round + 1}/${ROUNDS} ${row.test} -P ${row.pipeline} ${kind}: ${rps.toFixed(0)} rps\n`);
+        }
+      }
+    }
+  } finally {
+    await servers.redis.stop();
+    await servers.nodis.stop();
+  }
+  const mem = KEYS > 0 ? await measureMemory(KEYS) : null;
+  process.stdout.write(report(started, rows, mem));
+}
+
+function report(started: Date, rows: Row[], mem: MemoryResult | null): string {
+  const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+  const lines: string[] = [];
+  lines.push(`## ${started.toISOString().slice(0, 10)}${quick ? ' (quick mode)' : ''}`, '');
+  lines.push(`- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  lines.push(`- servers: redis-server ${redisVersion()} and nodis-server (node dist/src/main.js), both \`--save '' --appendonly no\`, on 127.0.0.1`);
+  lines.push(`- load: \`redis-benchmark -c ${CLIENTS} -r ${KEYSPACE} -n <N> -P <P> -t <test> --csv\`, N = ${REQUESTS} at P=1 and ${REQUESTS * 10} at P=16;` +
+    ` ${ROUNDS} round(s), servers alternating, median rps`);
+  lines.push(`- load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' / ')}: other work on the machine shows up as spread`);
+  lines.push('', '| test | pipeline | redis rps (median) | nodis rps (median) | nodis/redis | redis min–max | nodis min–max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    if (r.skipped) {
+      lines.push(`| ${r.test} | ${r.pipeline} | – | – | n/a (${r.skipped}) | | |`);
+      continue;
+    }
+    const a = median(r.redis);
+    const b = median(r.nodis);
+    const range = (xs: number[]) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
+    lines.push(`| ${r.test} | ${r.pipeline} | ${fmt(a)} | ${fmt(b)} | ${(b / a).toFixed(2)} | ${range(r.redis)} | ${range(r.nodis)} |`);
+  }
+  if (mem !== null) {
+    const per = (x: number) => (Number.isFinite(x) ? (x / mem.keys).toFixed(1) : 'n/a');
+    lines.push('', `Memory after loading ${fmt(mem.keys)} keys \`key:%012d\` with 3-byte values (pipelined SETs):`, '');
+    lines.push('| measure | bytes/key | vs redis used_memory |', '| --- | ---: | ---: |');
+    lines.push(`| redis used_memory delta | ${per(mem.redisUsed)} | 1.00 |`);
+    lines.push(`| redis RSS delta | ${per(mem.redisRss)} | ${(mem.redisRss / mem.redisUsed).toFixed(2)} |`);
+    lines.push(`| nodis RSS delta (child process) | ${per(mem.nodisRss)} | ${(mem.nodisRss / mem.redisUsed).toFixed(2)} |`);
+    lines.push(`| nodis V8 heap delta (in-process, after GC) | ${per(mem.nodisHeap)} | ${(mem.nodisHeap / mem.redisUsed).toFixed(2)} |`);
+    if (Number.isFinite(mem.nodisUsed)) lines.push(`| nodis used_memory delta (INFO) | ${per(mem.nodisUsed)} | ${(mem.nodisUsed / mem.redisUsed).toFixed(2)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function redisVersion(): string {
+  const out = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  return /v=(\S+)/.exec(out)?.[1] ?? '?';
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
