@@ -27,7 +27,10 @@ export function typeName(v: Value): TypeName {
 
 /** A value that can be stored under a second key without sharing mutable state (COPY). */
 export function cloneValue(v: Value): Value {
-  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'string') return v;
+  // A copy of a small integer is a new object in Redis, not the shared one: OBJECT REFCOUNT
+  // reports 1 for it. The string form keeps the int encoding and marks it unshared.
+  if (typeof v === 'number') return String(v);
   if (v instanceof MutableString) {
     const buf = Buffer.allocUnsafe(Math.max(16, v.length));
     v.buf.copy(buf, 0, 0, v.length);

@@ -86,9 +86,9 @@ export const Err = {
   // Introspection: INFO, SLOWLOG, LATENCY, MEMORY, MONITOR, DEBUG
   replicaKeyspace: () => err("ERR Replica can't interact with the keyspace"),
   slowlogCount: () => err('ERR count should be greater than or equal to -1'),
-  latencyNoSamples: (event: string) => err(oneLine(`ERR No samples available for event '${event}'`)),
+  latencyNoSamples: (event: string) => err(oneLine(`ERR No samples available for event '${cString(event)}'`)),
   subcommandSyntax: (sub: string, container: string) =>
-    err(oneLine(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`)),
+    err(oneLine(`ERR unknown subcommand or wrong number of arguments for '${cString(sub).slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`)),
   debugProtocolType: () =>
     err('ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false'),
   resp2NotSupported: () => err('ERR RESP2 is not supported by this command'),
@@ -115,9 +115,9 @@ export const Err = {
   invalidCursor: () => err('ERR invalid cursor'),
   valueNanOrInfinity: () => err('ERR value is NaN or Infinity'),
   // Config, CONFIG and SHUTDOWN (config area)
-  configSetUnknown: (name: string) => err(oneLine(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`)),
+  configSetUnknown: (name: string) => err(oneLine(`ERR Unknown option or number of arguments for CONFIG SET - '${cString(name)}'`)),
   configSetFailed: (name: string, why: string) =>
-    err(oneLine(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`)),
+    err(oneLine(`ERR CONFIG SET failed (possibly related to argument '${cString(name)}') - ${why}`)),
   noConfigFile: () => err('ERR The server is running without a config file'),
   rewriteFailed: (why: string) => err(oneLine(`ERR Rewriting config file: ${why}`)),
   shutdownFailed: () => err('ERR Errors trying to SHUTDOWN. Check logs.'),
@@ -126,7 +126,7 @@ export const Err = {
     err(`ERR ${cmd} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`),
   // Keyspace (generic) commands: expire options, SCAN, OBJECT, SWAPDB
   intRange: () => err('ERR value is out of range, value must between -2147483648 and 2147483647'),
-  unsupportedOption: (opt: string) => err(oneLine(`ERR Unsupported option ${opt}`)),
+  unsupportedOption: (opt: string) => err(oneLine(`ERR Unsupported option ${cString(opt)}`)),
   expireGtLt: () => err('ERR GT and LT options at the same time are not compatible'),
   expireNxWithOthers: () => err('ERR NX and XX, GT or LT options at the same time are not compatible'),
   invalidFirstDb: () => err('ERR invalid first DB index'),

@@ -286,8 +286,6 @@ export const ALL_GENERATORS: Record<string, CommandGenerator> = {
  * area is fixing; remove the entry when it lands. NODIS_FUZZ_SKIP=a,b adds more for one run.
  */
 export const FUZZ_SKIP: Record<string, string> = {
-  // The skeleton's SET ignores NX/XX/GET/EX/PX/...: the strings area implements them.
-  set: 'skeleton SET has no options yet (strings area)',
   // The skeleton's SELECT answers out-of-int-range indexes with the wrong text (connection area).
   select: 'skeleton SELECT error texts (connection area)',
 };

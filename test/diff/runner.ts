@@ -94,7 +94,10 @@ export class DiffPair {
   static async start(config: Record<string, string> = {}, protocol: 2 | 3 = 2, selfCheck = false): Promise<DiffPair> {
     const args = Object.entries(config).flatMap(([k, v]) => [`--${k}`, v]);
     const first: Promise<RunningServer> = selfCheck
-      ? startRedis(args).then((r) => ({ port: r.port, host: '127.0.0.1', close: () => r.stop() }))
+      ? startRedis(args).then((r) => {
+          const stopped = new Promise<void>((res) => r.proc.once('exit', () => res()));
+          return { port: r.port, host: '127.0.0.1', close: () => r.stop(), closed: stopped };
+        })
       : startServer({ port: 0, config });
     const [n, r] = await Promise.all([first, startRedis(args)]);
     return new DiffPair(n, r, protocol);
