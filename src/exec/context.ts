@@ -9,6 +9,7 @@ import { Err } from '../resp/errors.js';
 import type { Reply } from '../resp/reply.js';
 import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
+import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
 
@@ -37,6 +38,10 @@ export interface ServerApi {
   readonly config: ConfigApi;
   readonly propagator: Propagator;
   log(level: LogLevel, message: string): void;
+  /** CLIENT KILL / PAUSE and the other session services (server/sessions.ts). */
+  readonly sessions: SessionControl;
+  /** The Redis version nodis reports (HELLO, INFO redis_version). */
+  readonly redisVersion: string;
 }
 
 export class Ctx {

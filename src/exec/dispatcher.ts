@@ -1,6 +1,8 @@
 // From a parsed argv to call(): command lookup, arity, authentication and the other gates
 // Redis applies before running a command. Rejections are counted as rejected calls.
-// Transactions, loading, replica read-only, OOM and pause gates plug in here as they are built.
+// Transactions, loading, replica read-only and OOM gates plug in here as they are built. A
+// command that must wait (CLIENT PAUSE) is not run: execute() says so and the session layer keeps
+// it queued and runs it again later, which is how blocked clients will be resumed as well.
 
 import type { Command } from '../commands/table.js';
 import { CommandError, Err } from '../resp/errors.js';
@@ -16,6 +18,8 @@ export class Dispatcher {
   private readonly gates: Gate[] = [];
   /** Rejected commands (unknown, arity, gates): INFO stats total_error_replies counts them too. */
   rejectedCalls = 0;
+  /** Says whether a client's command must wait (a pause); checked after every gate passed. */
+  postpone: ((client: Client, cmd: Command) => boolean) | null = null;
 
   constructor(private readonly host: ExecHost) {}
 
@@ -41,7 +45,8 @@ export class Dispatcher {
     return cmd;
   }
 
-  execute(client: Client, argv: string[]): void {
+  /** Runs one command; false when it must wait and was not run (the caller keeps it queued). */
+  execute(client: Client, argv: string[]): boolean {
     let cmd: Command;
     try {
       cmd = this.resolve(argv);
@@ -56,8 +61,10 @@ export class Dispatcher {
       if (!(e instanceof CommandError)) throw e;
       this.rejectedCalls++;
       client.reply.error(e.text);
-      return;
+      return true;
     }
+    if (this.postpone !== null && this.postpone(client, cmd)) return false;
     call(this.host, client, cmd, argv);
+    return true;
   }
 }

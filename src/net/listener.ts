@@ -67,7 +67,8 @@ export class Listener {
       srv.once('error', reject);
       srv.listen({ path, backlog }, () => {
         srv.off('error', reject);
-        if (perm !== 0) chmodSync(path, perm);
+        // unixsocketperm is written in octal digits (700), as chmod takes it.
+        if (perm !== 0) chmodSync(path, parseInt(String(perm), 8));
         this.servers.push(srv);
         resolve();
       });

@@ -4,6 +4,7 @@
 
 import type { ConfigApi } from '../exec/context.js';
 import { globMatch } from '../util/glob.js';
+import { DEFAULT_OUTPUT_LIMITS, formatOutputLimits, parseOutputLimits, type OutputLimits } from '../session/output-limits.js';
 
 export type DirectiveType = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'special';
 
@@ -41,7 +42,7 @@ export const DIRECTIVES: Directive[] = [
   { name: 'tcp-keepalive', type: 'int', default: '300', min: 0, max: 0x7fffffff },
   { name: 'tcp-backlog', type: 'int', default: '511', min: 0, max: 0x7fffffff, immutable: true },
   { name: 'unixsocket', type: 'string', default: '', immutable: true },
-  { name: 'unixsocketperm', type: 'int', default: '0', min: 0, max: 0o777, immutable: true },
+  { name: 'unixsocketperm', type: 'int', default: '0', min: 0, max: 777, immutable: true },
   { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
   { name: 'logfile', type: 'string', default: '', immutable: true },
   { name: 'dir', type: 'string', default: '' },
@@ -53,7 +54,14 @@ export const DIRECTIVES: Directive[] = [
   { name: 'enable-debug-command', type: 'enum', default: 'no', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'save', type: 'string', default: '3600 1 300 100 60 10000' },
   { name: 'appendonly', type: 'bool', default: 'no' },
+  // conn area: enforced by server/sessions.ts; classes a value does not name keep their defaults.
+  { name: 'client-output-buffer-limit', type: 'string', default: DEFAULT_OUTPUT_LIMITS, parse: checkOutputLimits },
 ];
+
+function checkOutputLimits(v: string): string | { error: string } {
+  const r = parseOutputLimits(v, parseOutputLimits(DEFAULT_OUTPUT_LIMITS) as OutputLimits);
+  return typeof r === 'string' ? { error: r } : formatOutputLimits(r);
+}
 
 const byName = new Map<string, Directive>();
 for (const d of DIRECTIVES) {

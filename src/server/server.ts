@@ -10,13 +10,13 @@ import type { LogLevel } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
 import { Propagator } from '../exec/propagate.js';
 import { Keyspace } from '../keyspace/keyspace.js';
-import type { Connection, SessionSink } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
 import { Err } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
 import { Config } from './config.js';
 import { Logger } from './log.js';
+import { Sessions } from './sessions.js';
 
 export const NODIS_VERSION = '0.1.0';
 /** The Redis version nodis reports (redis_version): clients feature-detect on it. */
@@ -38,6 +38,8 @@ export class Server implements ExecHost {
   readonly clients = new ClientRegistry();
   readonly propagator = new Propagator();
   readonly dispatcher: Dispatcher;
+  readonly sessions: Sessions;
+  readonly redisVersion = REDIS_COMPAT_VERSION;
   readonly startTime = Date.now();
   readonly stats: ServerStats = {
     numCommands: 0, totalErrorReplies: 0, errorCodes: new Map(), netInputBytes: 0, netOutputBytes: 0,
@@ -59,7 +61,7 @@ export class Server implements ExecHost {
         keyChanged: () => {},
         notify: () => {},
         expired: (db, key) => this.propagator.add(db.index, ['DEL', key]),
-        expiryPolicy: () => 'delete',
+        expiryPolicy: () => this.sessions.pause.expiryPolicy(),
       },
       () => Err.wrongType(),
     );
@@ -68,7 +70,8 @@ export class Server implements ExecHost {
       check: (client, cmd) =>
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
-    this.listener = new Listener((conn) => this.accept(conn));
+    this.sessions = new Sessions(this);
+    this.listener = new Listener((conn) => this.sessions.accept(conn));
   }
 
   /** The bound TCP port (useful when started with port 0). */
@@ -97,74 +100,7 @@ export class Server implements ExecHost {
     this.startCron();
   }
 
-  // ---- sessions ----
-
-  private accept(conn: Connection): void {
-    if (this.closed) {
-      conn.close();
-      return;
-    }
-    const client = new Client(this.clients.allocateId(), conn, (text) => this.countError(text));
-    if (this.clients.size >= this.config.num('maxclients')) {
-      this.clients.rejectedConnections++;
-      conn.write(`-${Err.maxClients().text}\r\n`);
-      conn.closeAfterWrite();
-      return;
-    }
-    client.authenticated = !this.authRequired();
-    this.clients.add(client);
-    const sink: SessionSink = {
-      limits: {
-        maxBulkLen: this.config.num('proto-max-bulk-len'),
-        authRequired: () => !client.authenticated && this.authRequired(),
-      },
-      commands: (batch) => this.receive(client, batch),
-      protocolError: (what) => {
-        client.reply.error(Err.protocol(what).text);
-        this.log('verbose', `Protocol error (${what}) from client: ${this.describeClient(client)}`);
-        client.closeAfterReply = true;
-        this.endBatch(client);
-      },
-      queryBuffer: (bytes) => {
-        if (bytes > this.config.num('client-query-buffer-limit')) {
-          this.log('warning', `Closing client that reached max query buffer length: ${this.describeClient(client)}`);
-          this.disconnect(client);
-        }
-      },
-      closed: () => this.disconnect(client),
-    };
-    conn.attach(sink);
-  }
-
-  /** A batch of commands from one read: run them in order, then write the replies once. */
-  private receive(client: Client, batch: string[][]): void {
-    if (client.closing) return;
-    client.lastInteraction = Date.now();
-    for (let i = 0; i < batch.length; i++) {
-      if (client.closing || client.closeAfterReply) break;
-      this.runOne(client, batch[i]!);
-    }
-    this.endBatch(client);
-  }
-
-  private runOne(client: Client, argv: string[]): void {
-    this.stats.numCommands++;
-    const mark = client.replyMode === 'on' ? 0 : client.reply.mark();
-    const modeBefore = client.replyMode;
-    this.dispatcher.execute(client, argv);
-    if (modeBefore !== 'on') {
-      client.reply.rewind(mark);
-      if (modeBefore === 'skip' && client.replyMode === 'skip') client.replyMode = 'on';
-    }
-  }
-
-  private endBatch(client: Client): void {
-    client.flush();
-    if (client.closeAfterReply && !client.closing) {
-      client.closing = true;
-      client.transport.closeAfterWrite();
-    }
-  }
+  // ---- sessions (server/sessions.ts) ----
 
   /** Replies written to a client outside its own batch (pub/sub, unblocking) leave at turn end. */
   scheduleFlush(client: Client): void {
@@ -177,19 +113,20 @@ export class Server implements ExecHost {
   /** Work Redis does in beforeSleep: one place, once per event-loop turn. */
   private beforeSleep(): void {
     this.flushScheduled = false;
-    for (const c of this.toFlush) if (!c.closing) this.endBatch(c);
+    for (const c of this.toFlush) if (!c.closing) this.sessions.endBatch(c);
     this.toFlush.clear();
   }
 
   disconnect(client: Client): void {
-    if (!this.clients.get(client.id)) return;
-    client.closing = true;
-    this.clients.remove(client);
-    client.transport.close();
+    this.sessions.disconnect(client);
+  }
+
+  get closing(): boolean {
+    return this.closed;
   }
 
   describeClient(c: Client): string {
-    return `id=${c.id} addr=${c.transport.remoteAddress} laddr=${c.transport.localAddress} name=${c.name}`;
+    return this.sessions.describe(c);
   }
 
   // ---- ExecHost ----
@@ -202,7 +139,7 @@ export class Server implements ExecHost {
     return `ERR internal error in '${cmd.fullName}'`;
   }
 
-  private countError(text: string): void {
+  countError(text: string): void {
     this.stats.totalErrorReplies++;
     const sp = text.indexOf(' ');
     const code = sp === -1 ? text : text.slice(0, sp);
@@ -224,16 +161,7 @@ export class Server implements ExecHost {
   }
 
   private cron(): void {
-    const timeout = this.config.num('timeout');
-    if (timeout > 0) {
-      const now = Date.now();
-      for (const c of this.clients) {
-        if (now - c.lastInteraction > timeout * 1000) {
-          this.log('verbose', 'Closing idle client');
-          this.disconnect(c);
-        }
-      }
-    }
+    this.sessions.cron(Date.now());
   }
 
   async close(): Promise<void> {
@@ -241,6 +169,6 @@ export class Server implements ExecHost {
     this.closed = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
     await this.listener.close();
-    for (const c of [...this.clients]) this.disconnect(c);
+    this.sessions.close();
   }
 }
