@@ -185,7 +185,7 @@ function pause(ctx: Ctx): void {
     if (ctx.is(3, 'WRITE')) mode = 'write';
     else if (!ctx.is(3, 'ALL')) throw Err.pauseMode();
   } else if (ctx.argc > 4) {
-    throw Err.syntax();
+    throw Err.subcommandSyntax(ctx.arg(1), 'client');
   }
   ctx.server.sessions.pause.pause(ms, mode);
   ctx.reply.ok();

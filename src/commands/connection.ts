@@ -38,9 +38,10 @@ function ping(ctx: Ctx): void {
 }
 
 function select(ctx: Ctx): void {
-  // Redis reads the index as a C int: past 32 bits it is "not an integer".
+  // Redis reads the index as a C int, with its own error past 32 bits.
   const index = parseIntNumber(ctx.arg(1));
-  if (index === null || index < -0x80000000 || index > 0x7fffffff) throw Err.notInteger();
+  if (index === null) throw Err.notInteger();
+  if (index < -0x80000000 || index > 0x7fffffff) throw Err.notInIntRange();
   if (ctx.server.config.bool('cluster-enabled') && index !== 0) throw Err.selectInCluster();
   if (index < 0 || index >= ctx.ks.dbs.length) throw Err.dbOutOfRange();
   ctx.client.dbIndex = index;

@@ -88,6 +88,10 @@ export const Err = {
   pauseMode: () => err('ERR CLIENT PAUSE mode must be WRITE or ALL'),
   timeoutNotInteger: () => err('ERR timeout is not an integer or out of range'),
   selectInCluster: () => err('ERR SELECT is not allowed in cluster mode'),
+  /** An integer argument Redis reads as a C int, outside that range. */
+  notInIntRange: () => err('ERR value is out of range, value must between -2147483648 and 2147483647'),
+  subcommandSyntax: (sub: string, container: string) =>
+    err(oneLine(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`)),
   // Redis 7.2's text; 7.0 says "Setup a an authentication password" in point 4.
   protectedMode: () =>
     err("DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."),
