@@ -124,6 +124,10 @@ export class Connection implements Transport {
 
   closeAfterWrite(): void {
     this.socket.end();
+    // Keep reading (and discarding) so that the peer's FIN is seen and the socket can close:
+    // a socket nobody reads never notices the end of its input.
+    this.stopped = 0;
+    this.socket.resume();
     // A peer that never reads must not keep a closing connection alive.
     setTimeout(() => this.socket.destroy(), 10_000).unref();
   }

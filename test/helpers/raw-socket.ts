@@ -34,9 +34,12 @@ export function rawExchange(port: number, chunks: (string | Buffer)[], quietMs =
       data += d.toString('latin1');
       arm();
     });
+    let connected = false;
     s.on('close', () => finish(true));
-    s.on('error', () => {});
+    // A reset after connecting is the server closing on us (e.g. while we still write).
+    s.on('error', (e) => (connected ? finish(true) : reject(e)));
     s.once('connect', async () => {
+      connected = true;
       for (const c of chunks) {
         s.write(typeof c === 'string' ? Buffer.from(c, 'latin1') : c);
         if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
@@ -44,7 +47,6 @@ export function rawExchange(port: number, chunks: (string | Buffer)[], quietMs =
       sent = true;
       arm();
     });
-    s.once('error', reject);
   });
 }
 
