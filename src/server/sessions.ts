@@ -106,8 +106,8 @@ export class Sessions implements SessionControl {
     if (client.closing) return;
     client.lastInteraction = Date.now();
     const pending = client.pending;
-    if (client.pendingIndex < pending.length) {
-      // Still waiting: later commands queue behind the parked one, in order.
+    if (client.pendingIndex < pending.length || client.blocked || client.postponed || client.waitingDrain) {
+      // Parked: later commands queue behind the waiting one, in order.
       for (let i = 0; i < batch.length; i++) pending.push(batch[i]!);
       if (pending.length - client.pendingIndex > MAX_PENDING) client.transport.pauseReading();
       return;
@@ -121,7 +121,7 @@ export class Sessions implements SessionControl {
 
   /** Resumes a parked client from its next queued command. */
   resume(client: Client): void {
-    if (client.closing || client.postponed || client.waitingDrain) return;
+    if (client.closing || client.postponed || client.waitingDrain || client.blocked) return;
     const pending = client.pending;
     const stop = this.process(client, pending, client.pendingIndex);
     if (stop >= pending.length) {
@@ -144,6 +144,7 @@ export class Sessions implements SessionControl {
         this.postponed.add(client);
         return i;
       }
+      if (client.blocked) return i + 1;
       if (client.reply.pendingBytes > FLUSH_AT) {
         client.flush();
         if (this.checkOutputLimit(client)) return list.length;
@@ -255,7 +256,7 @@ export class Sessions implements SessionControl {
       const f = c.flagLetters;
       // Replicas, the primary's link, pub/sub and blocked or paused clients are never idle.
       if (timeout > 0 && now - c.lastInteraction > timeout && !f.has('S') && !f.has('M') && !f.has('P') &&
-          !f.has('b') && !c.postponed) {
+          !c.blocked && !c.postponed) {
         this.host.log('verbose', 'Closing idle client');
         this.disconnect(c);
         continue;

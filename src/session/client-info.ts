@@ -44,7 +44,7 @@ function flagsOf(c: Client): string {
   for (const ch of FLAG_ORDER) {
     let on = c.flagLetters.has(ch);
     // Flags the session layer derives from its own state rather than storing them.
-    if (ch === 'b') on ||= c.postponed;
+    if (ch === 'b') on ||= c.postponed || c.blocked;
     else if (ch === 'c') on ||= c.closeAfterReply;
     else if (ch === 'U') on ||= c.transport.kind === 'unix';
     else if (ch === 'e') on ||= c.noEvict;

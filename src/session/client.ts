@@ -60,6 +60,11 @@ export class Client {
   postponed = false;
   /** Waiting for the socket to drain before running more of its pipeline. */
   waitingDrain = false;
+  /**
+   * Set by a command that parked its client (a blocking command with nothing to serve): the
+   * session stops running this client's pipeline after it until resume() is called.
+   */
+  blocked = false;
   /** When the output first went over the soft output-buffer limit (0: it is not over). */
   obufSoftLimitSince = 0;
   /** Counters other areas maintain for CLIENT LIST: sub, psub, ssub, multi (-1 outside MULTI). */

@@ -11,4 +11,9 @@ export interface SessionControl {
    * written (as Redis does when CLIENT KILL kills its caller); any other client at once.
    */
   kill(client: Client, caller: Client | null): void;
+  /**
+   * Runs a parked client's queued commands again (after clearing `client.blocked`), then writes
+   * its replies. Blocking commands call it when they serve or time out a blocked client.
+   */
+  resume(client: Client): void;
 }
