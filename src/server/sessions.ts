@@ -36,6 +36,8 @@ export class Sessions implements SessionControl {
   readonly pause: ClientPause;
   /** Clients parked by a pause, in the order they were parked (resumed in that order). */
   private readonly postponed = new Set<Client>();
+  /** proto-max-bulk-len, refreshed by accept and the cron rather than looked up per argument. */
+  private maxBulkLen = 0;
   private limitsText = '';
   private limits: OutputLimits | null = null;
 
@@ -53,6 +55,7 @@ export class Sessions implements SessionControl {
       return;
     }
     const config = host.config;
+    this.maxBulkLen = config.num('proto-max-bulk-len');
     if (host.clients.size >= config.num('maxclients')) {
       host.clients.rejectedConnections++;
       conn.write(`-${Err.maxClients().text}\r\n`);
@@ -68,9 +71,11 @@ export class Sessions implements SessionControl {
     const client = new Client(host.clients.allocateId(), conn, (text) => host.countError(text));
     client.authenticated = config.str('requirepass') === '';
     host.clients.add(client);
+    const maxBulkLen = () => this.maxBulkLen;
     const sink: SessionSink = {
       limits: {
-        maxBulkLen: config.num('proto-max-bulk-len'),
+        // Read at every bulk header: a CONFIG SET applies to connected clients too (via cron).
+        get maxBulkLen() { return maxBulkLen(); },
         authRequired: () => !client.authenticated && config.str('requirepass') !== '',
       },
       io: host.stats,
@@ -250,6 +255,7 @@ export class Sessions implements SessionControl {
 
   /** Idle timeouts and soft output limits, from the server cron. */
   cron(now: number): void {
+    this.maxBulkLen = this.host.config.num('proto-max-bulk-len');
     const timeout = this.host.config.num('timeout') * 1000;
     for (const c of this.host.clients) {
       if (c.closing) continue;
