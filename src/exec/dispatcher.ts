@@ -29,6 +29,13 @@ export class Dispatcher {
 
   /** Resolves argv to a command (or subcommand); throws the error Redis replies otherwise. */
   resolve(argv: readonly string[]): Command {
+    const cmd = this.lookup(argv);
+    this.checkArity(cmd, argv);
+    return cmd;
+  }
+
+  /** The command or subcommand named by argv; throws the unknown-command errors. */
+  private lookup(argv: readonly string[]): Command {
     const top = this.host.table.get(argv[0]!);
     if (top === undefined) throw Err.unknownCommand(argv[0]!, argv.slice(1));
     let cmd = top;
@@ -37,19 +44,27 @@ export class Dispatcher {
       if (sub === undefined) throw Err.unknownSubcommand(argv[1]!, argv[0]!);
       cmd = sub;
     }
+    return cmd;
+  }
+
+  private checkArity(cmd: Command, argv: readonly string[]): void {
     const arity = cmd.spec.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
-      if (cmd === top) top.stats.rejected++;
+      if (cmd.parent === null) cmd.stats.rejected++;
       throw Err.arity(cmd.fullName);
     }
-    return cmd;
   }
 
   /** Runs one command; false when it must wait and was not run (the caller keeps it queued). */
   execute(client: Client, argv: string[]): boolean {
     let cmd: Command;
     try {
-      cmd = this.resolve(argv);
+      // CLIENT LIST's cmd= names the last command looked up, even when it was then rejected
+      // (an unknown one reads NULL), and a command held by a pause.
+      client.lastCommand = 'NULL';
+      cmd = this.lookup(argv);
+      client.lastCommand = cmd.fullName;
+      this.checkArity(cmd, argv);
       for (const g of this.gates) {
         const e = g.check(client, cmd, argv);
         if (e !== null) {

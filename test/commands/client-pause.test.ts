@@ -83,9 +83,14 @@ describe('CLIENT PAUSE WRITE', () => {
 
   it('UNPAUSE from another client releases held clients at once', async () => {
     const a = await target.client();
+    const ia = await a.send('CLIENT', 'ID');
     await admin.send('CLIENT', 'PAUSE', '10000', 'WRITE');
     const held = timed(a.send('SET', 'pw-u', 'x'));
     await new Promise((r) => setTimeout(r, 50));
+    // A held client shows as blocked, running the held command.
+    const row = (await admin.send('CLIENT', 'LIST', 'ID', String(ia))) as string;
+    assert.match(row, / flags=b /);
+    assert.match(row, / cmd=set /);
     assert.equal(await admin.send('CLIENT', 'UNPAUSE'), 'OK');
     const [r, took] = await held;
     assert.equal(r, 'OK');

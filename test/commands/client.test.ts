@@ -157,6 +157,25 @@ describe('CLIENT INFO / CLIENT LIST', () => {
     b.close();
   });
 
+  it('cmd= is the last command looked up, rejected or not', async () => {
+    const a = await target.client();
+    const b = await target.client();
+    const ib = String(await idOf(b));
+    const cmdOf = async () => lines(await a.send('CLIENT', 'LIST', 'ID', ib))[0]!.get('cmd');
+    await b.send('GET', 'k');
+    assert.equal(await cmdOf(), 'get');
+    await b.send('NOSUCH');
+    assert.equal(await cmdOf(), 'NULL');
+    await b.send('GET');
+    assert.equal(await cmdOf(), 'get', 'an arity error still names the command');
+    await b.send('CLIENT', 'NOSUCH');
+    assert.equal(await cmdOf(), 'NULL');
+    await b.send('CLIENT', 'SETNAME');
+    assert.equal(await cmdOf(), 'client|setname');
+    a.close();
+    b.close();
+  });
+
   it('LIST TYPE and LIST ID filter', async () => {
     const a = await target.client();
     const ia = await idOf(a);
