@@ -9,6 +9,7 @@ import { Err, type CommandError } from '../resp/errors.js';
 import type { Reply } from '../resp/reply.js';
 import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
+import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
@@ -66,6 +67,10 @@ export interface ServerApi {
   shutdown(req: ShutdownRequest): CommandError | null;
   /** SHUTDOWN ABORT: cancels a shutdown waiting for replicas; false when none is in progress. */
   abortShutdown(): boolean;
+  /** CLIENT KILL / PAUSE and the other session services (server/sessions.ts). */
+  readonly sessions: SessionControl;
+  /** The Redis version nodis reports (HELLO, INFO redis_version). */
+  readonly redisVersion: string;
 }
 
 export class Ctx {

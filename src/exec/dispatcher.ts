@@ -1,6 +1,8 @@
 // From a parsed argv to call(): command lookup, arity, authentication and the other gates
 // Redis applies before running a command. Rejections are counted as rejected calls.
-// Transactions, loading, replica read-only, OOM and pause gates plug in here as they are built.
+// Transactions, loading, replica read-only and OOM gates plug in here as they are built. A
+// command that must wait (CLIENT PAUSE) is not run: execute() says so and the session layer keeps
+// it queued and runs it again later, which is how blocked clients will be resumed as well.
 
 import type { Command } from '../commands/table.js';
 import { CommandError, Err } from '../resp/errors.js';
@@ -16,6 +18,8 @@ export class Dispatcher {
   private readonly gates: Gate[] = [];
   /** Rejected commands (unknown, arity, gates): INFO stats total_error_replies counts them too. */
   rejectedCalls = 0;
+  /** Says whether a client's command must wait (a pause); checked after every gate passed. */
+  postpone: ((client: Client, cmd: Command) => boolean) | null = null;
 
   constructor(private readonly host: ExecHost) {}
 
@@ -25,6 +29,13 @@ export class Dispatcher {
 
   /** Resolves argv to a command (or subcommand); throws the error Redis replies otherwise. */
   resolve(argv: readonly string[]): Command {
+    const cmd = this.lookup(argv);
+    this.checkArity(cmd, argv);
+    return cmd;
+  }
+
+  /** The command or subcommand named by argv; throws the unknown-command errors. */
+  private lookup(argv: readonly string[]): Command {
     const top = this.host.table.get(argv[0]!);
     if (top === undefined) throw Err.unknownCommand(argv[0]!, argv.slice(1));
     let cmd = top;
@@ -33,18 +44,27 @@ export class Dispatcher {
       if (sub === undefined) throw Err.unknownSubcommand(argv[1]!, argv[0]!);
       cmd = sub;
     }
+    return cmd;
+  }
+
+  private checkArity(cmd: Command, argv: readonly string[]): void {
     const arity = cmd.spec.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       cmd.stats.rejected++; // the subcommand's own counter, as Redis 7 counts it
       throw Err.arity(cmd.fullName);
     }
-    return cmd;
   }
 
-  execute(client: Client, argv: string[]): void {
+  /** Runs one command; false when it must wait and was not run (the caller keeps it queued). */
+  execute(client: Client, argv: string[]): boolean {
     let cmd: Command;
     try {
-      cmd = this.resolve(argv);
+      // CLIENT LIST's cmd= names the last command looked up, even when it was then rejected
+      // (an unknown one reads NULL), and a command held by a pause.
+      client.lastCommand = 'NULL';
+      cmd = this.lookup(argv);
+      client.lastCommand = cmd.fullName;
+      this.checkArity(cmd, argv);
       for (const g of this.gates) {
         const e = g.check(client, cmd, argv);
         if (e !== null) {
@@ -56,8 +76,10 @@ export class Dispatcher {
       if (!(e instanceof CommandError)) throw e;
       this.rejectedCalls++;
       client.reply.error(e.text);
-      return;
+      return true;
     }
+    if (this.postpone !== null && this.postpone(client, cmd)) return false;
     call(this.host, client, cmd, argv);
+    return true;
   }
 }

@@ -1,66 +1,88 @@
 // One client socket: bytes in through the RESP parser, commands out to the session layer as
-// argv lists, replies back as whole batches. It knows no command. Reading pauses while the
-// peer is not draining our output, so a client that never reads cannot grow memory forever.
+// argv lists, replies back as whole batches. It knows no command. Reading stops for two
+// independent reasons: the peer is not draining our output (so a client that never reads
+// cannot grow memory forever), or the session asked (a paused or blocked client).
 
 import type { Socket } from 'node:net';
 import { RespParser, type ParserLimits } from '../resp/parser.js';
 import type { Transport } from '../session/client.js';
 
+/** Byte counters shared by every connection of a server (INFO total_net_*_bytes). */
+export interface IoStats {
+  netInputBytes: number;
+  netOutputBytes: number;
+}
+
 export interface SessionSink {
   readonly limits: ParserLimits;
-  /** Bytes read from the peer (INFO total_net_input_bytes). */
-  received?(bytes: number): void;
+  readonly io: IoStats;
   /** Complete commands parsed from one read, in order. */
   commands(batch: string[][]): void;
   /** A protocol error: the session replies it and closes. */
   protocolError(what: string): void;
   /** Bytes buffered in the parser after a read (for the query buffer limit). */
   queryBuffer(bytes: number): void;
+  /** Everything queued was handed to the kernel: the session may produce more output. */
+  drained(): void;
   closed(): void;
 }
 
 /** Output queued in user space past which we stop reading from the peer. */
-const PAUSE_READING_AT = 16 * 1024 * 1024;
+export const PAUSE_READING_AT = 16 * 1024 * 1024;
+
+const BY_BACKPRESSURE = 1;
+const BY_SESSION = 2;
 
 export class Connection implements Transport {
   private parser: RespParser | null = null;
-  private pausedByUs = false;
+  /** Why reading is stopped: a bit per reason; the socket reads again when all are gone. */
+  private stopped = 0;
   private isClosed = false;
+  private ioStats: IoStats | null = null;
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly kind: 'tcp' | 'unix';
+  /** True when the peer is on this host (loopback address or unix socket): protected-mode. */
+  readonly isLocal: boolean;
+  /** Size of the last read and the largest read so far (CLIENT LIST rbs / rbp). */
+  lastRead = 0;
+  peakRead = 0;
 
   constructor(private readonly socket: Socket, kind: 'tcp' | 'unix', unixPath = '') {
     this.kind = kind;
     if (kind === 'unix') {
       this.remoteAddress = `${unixPath}:0`;
       this.localAddress = `${unixPath}:0`;
+      this.isLocal = true;
     } else {
       this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
       this.localAddress = formatAddress(socket.localAddress, socket.localPort);
+      this.isLocal = isLoopback(socket.remoteAddress);
     }
     socket.setNoDelay(true);
   }
 
   /** Starts reading once the session is ready. */
   attach(sink: SessionSink): void {
-    this.parser = new RespParser(sink.limits);
+    const parser = new RespParser(sink.limits);
+    this.parser = parser;
+    const io = sink.io;
     const batch: string[][] = [];
     this.socket.on('data', (chunk: Buffer) => {
-      sink.received?.(chunk.length);
-      const error = this.parser!.feed(chunk, batch);
+      io.netInputBytes += chunk.length;
+      this.lastRead = chunk.length;
+      if (chunk.length > this.peakRead) this.peakRead = chunk.length;
+      const error = parser.feed(chunk, batch);
       if (batch.length > 0) {
         const cmds = batch.splice(0, batch.length);
         sink.commands(cmds);
       }
       if (error !== null) sink.protocolError(error);
-      else sink.queryBuffer(this.parser!.pendingBytes);
+      else if (!this.isClosed) sink.queryBuffer(parser.pendingBytes);
     });
     this.socket.on('drain', () => {
-      if (this.pausedByUs) {
-        this.pausedByUs = false;
-        this.socket.resume();
-      }
+      if (this.stopped & BY_BACKPRESSURE) this.resume(BY_BACKPRESSURE);
+      sink.drained();
     });
     this.socket.on('error', () => {
       // A reset or broken pipe: 'close' follows and cleans up.
@@ -69,6 +91,7 @@ export class Connection implements Transport {
       this.isClosed = true;
       sink.closed();
     });
+    this.ioStats = io;
   }
 
   get fd(): number {
@@ -86,40 +109,63 @@ export class Connection implements Transport {
 
   write(data: string | Buffer): void {
     if (this.isClosed || this.socket.destroyed) return;
+    if (this.ioStats !== null) this.ioStats.netOutputBytes += data.length;
     if (typeof data === 'string') this.socket.write(data, 'latin1');
     else this.socket.write(data);
-    if (!this.pausedByUs && this.socket.writableLength > PAUSE_READING_AT) {
-      this.pausedByUs = true;
-      this.socket.pause();
+    if (!(this.stopped & BY_BACKPRESSURE) && this.socket.writableLength > PAUSE_READING_AT) {
+      this.stop(BY_BACKPRESSURE);
     }
   }
 
   close(): void {
+    this.isClosed = true;
     this.socket.destroy();
   }
 
   closeAfterWrite(): void {
     this.socket.end();
+    // Keep reading (and discarding) so that the peer's FIN is seen and the socket can close:
+    // a socket nobody reads never notices the end of its input.
+    this.stopped = 0;
+    this.socket.resume();
     // A peer that never reads must not keep a closing connection alive.
     setTimeout(() => this.socket.destroy(), 10_000).unref();
   }
 
   pauseReading(): void {
-    this.socket.pause();
+    this.stop(BY_SESSION);
   }
 
   resumeReading(): void {
-    if (!this.pausedByUs) this.socket.resume();
+    this.resume(BY_SESSION);
   }
 
   /** The parser's buffered bytes (CLIENT LIST qbuf). */
   get queryBufferBytes(): number {
     return this.parser?.pendingBytes ?? 0;
   }
+
+  private stop(reason: number): void {
+    if (this.stopped === 0) this.socket.pause();
+    this.stopped |= reason;
+  }
+
+  private resume(reason: number): void {
+    if (!(this.stopped & reason)) return;
+    this.stopped &= ~reason;
+    if (this.stopped === 0 && !this.isClosed) this.socket.resume();
+  }
 }
 
 function formatAddress(ip: string | undefined, port: number | undefined): string {
   if (ip === undefined) return '?:0';
   const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  return v4.includes(':') ? `${v4}:${port ?? 0}` : `${v4}:${port ?? 0}`;
+  return `${v4}:${port ?? 0}`;
+}
+
+/** Loopback as Redis's connIsLocal sees it: 127.0.0.0/8 and ::1 (also as IPv4-mapped). */
+export function isLoopback(ip: string | undefined): boolean {
+  if (ip === undefined) return false;
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return v4.startsWith('127.') || v4 === '::1';
 }

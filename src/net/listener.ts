@@ -67,6 +67,7 @@ export class Listener {
       srv.once('error', reject);
       srv.listen({ path, backlog }, () => {
         srv.off('error', reject);
+        // The config table already read unixsocketperm's octal digits into a mode number.
         if (perm !== 0) chmodSync(path, perm);
         this.servers.push(srv);
         resolve();

@@ -135,4 +135,25 @@ export const Err = {
     err('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'),
   lfuSelected: () =>
     err('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'),
+  // Connection, CLIENT and session commands (conn area)
+  helloNoAuth: () =>
+    err('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time'),
+  helloSyntax: (opt: string) => err(oneLine(`ERR Syntax error in HELLO option '${opt}'`)),
+  protoVersion: () => err('ERR Protocol version is not an integer or out of range'),
+  badClientName: () => err('ERR Client names cannot contain spaces, newlines or special characters.'),
+  badClientAttribute: (attr: string) => err(oneLine(`ERR ${attr} cannot contain spaces, newlines or special characters.`)),
+  unrecognizedOption: (opt: string) => err(oneLine(`ERR Unrecognized option '${opt}'`)),
+  noSuchClient: () => err('ERR No such client'),
+  clientIdPositive: () => err('ERR client-id should be greater than 0'),
+  unknownClientType: (t: string) => err(oneLine(`ERR Unknown client type '${t}'`)),
+  invalidClientId: () => err('ERR Invalid client ID'),
+  noSuchUser: (u: string) => err(oneLine(`ERR No such user '${u}'`)),
+  pauseMode: () => err('ERR CLIENT PAUSE mode must be WRITE or ALL'),
+  timeoutNotInteger: () => err('ERR timeout is not an integer or out of range'),
+  selectInCluster: () => err('ERR SELECT is not allowed in cluster mode'),
+  /** An integer argument Redis reads as a C int, outside that range. */
+  notInIntRange: () => err('ERR value is out of range, value must between -2147483648 and 2147483647'),
+  // Redis 7.2's text; 7.0 says "Setup a an authentication password" in point 4.
+  protectedMode: () =>
+    err("DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."),
 } as const;

@@ -88,7 +88,7 @@ export class RespParser {
         if (cr + 1 >= buf.length) return null; // wait for the '\n'
         const count = readInt(buf, this.pos + 1, cr);
         if (count === null || count > 0x7fffffff) return 'invalid multibulk length';
-        if (count > 10 && this.limits.authRequired()) return 'invalid multibulk length';
+        if (count > 10 && this.limits.authRequired()) return 'unauthenticated multibulk length';
         this.pos = cr + 2;
         if (count <= 0) continue;
         this.argv = [];
@@ -104,7 +104,7 @@ export class RespParser {
           if (buf[this.pos] !== 36 /* '$' */) return `expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`;
           const len = readInt(buf, this.pos + 1, cr);
           if (len === null || len < 0 || len > this.limits.maxBulkLen) return 'invalid bulk length';
-          if (len > 16384 && this.limits.authRequired()) return 'invalid bulk length';
+          if (len > 16384 && this.limits.authRequired()) return 'unauthenticated bulk length';
           this.pos = cr + 2;
           this.bulkLen = len;
         }

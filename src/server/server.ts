@@ -10,7 +10,6 @@ import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
 import { Propagator } from '../exec/propagate.js';
 import { Keyspace } from '../keyspace/keyspace.js';
-import type { Connection, SessionSink } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
 import { Err, type CommandError } from '../resp/errors.js';
 import { Client } from '../session/client.js';
@@ -19,6 +18,7 @@ import { Config } from './config.js';
 import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
 import { Logger } from './log.js';
+import { Sessions } from './sessions.js';
 import type { ServerStats } from './stats.js';
 
 export const NODIS_VERSION = '0.1.0';
@@ -33,6 +33,8 @@ export class Server implements ExecHost {
   readonly clients = new ClientRegistry();
   readonly propagator = new Propagator();
   readonly dispatcher: Dispatcher;
+  readonly sessions: Sessions;
+  readonly redisVersion = REDIS_COMPAT_VERSION;
   readonly startTime = Date.now();
   /** Path of the config file given at startup ('' when none); set by the config loader. */
   configFile = '';
@@ -59,7 +61,7 @@ export class Server implements ExecHost {
         keyChanged: () => {},
         notify: () => {},
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
-        expiryPolicy: () => 'delete',
+        expiryPolicy: () => this.sessions.pause.expiryPolicy(),
       },
       () => Err.wrongType(),
     );
@@ -73,7 +75,9 @@ export class Server implements ExecHost {
       check: (client, cmd) =>
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
-    this.listener = new Listener((conn) => this.accept(conn));
+    this.sessions = new Sessions(this);
+    this.clients.onClose((c) => this.introspection.clientGone(c));
+    this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);
   }
 
@@ -108,82 +112,7 @@ export class Server implements ExecHost {
     this.startCron();
   }
 
-  // ---- sessions ----
-
-  private accept(conn: Connection): void {
-    if (this.closed) {
-      conn.close();
-      return;
-    }
-    const client = new Client(this.clients.allocateId(), conn, (text) => this.countError(text));
-    if (this.clients.size >= this.config.num('maxclients')) {
-      this.clients.rejectedConnections++;
-      conn.write(`-${Err.maxClients().text}\r\n`);
-      conn.closeAfterWrite();
-      return;
-    }
-    client.authenticated = !this.authRequired();
-    this.clients.add(client);
-    const sink: SessionSink = {
-      limits: {
-        maxBulkLen: this.config.num('proto-max-bulk-len'),
-        authRequired: () => !client.authenticated && this.authRequired(),
-      },
-      commands: (batch) => this.receive(client, batch),
-      received: (bytes) => { this.stats.netInputBytes += bytes; },
-      protocolError: (what) => {
-        client.reply.error(Err.protocol(what).text);
-        this.log('verbose', `Protocol error (${what}) from client: ${this.describeClient(client)}`);
-        client.closeAfterReply = true;
-        this.endBatch(client);
-      },
-      queryBuffer: (bytes) => {
-        if (bytes > this.config.num('client-query-buffer-limit')) {
-          this.log('warning', `Closing client that reached max query buffer length: ${this.describeClient(client)}`);
-          this.disconnect(client);
-        }
-      },
-      closed: () => this.disconnect(client),
-    };
-    conn.attach(sink);
-  }
-
-  /** A batch of commands from one read: run them in order, then write the replies once. */
-  private receive(client: Client, batch: string[][]): void {
-    if (client.closing) return;
-    client.lastInteraction = Date.now();
-    const start = performance.now();
-    for (let i = 0; i < batch.length; i++) {
-      if (client.closing || client.closeAfterReply) break;
-      this.runOne(client, batch[i]!);
-    }
-    this.endBatch(client);
-    this.stats.eventLoopCycles++;
-    this.stats.eventLoopUsecSum += (performance.now() - start) * 1000;
-  }
-
-  private runOne(client: Client, argv: string[]): void {
-    const mark = client.replyMode === 'on' ? 0 : client.reply.mark();
-    const modeBefore = client.replyMode;
-    this.dispatcher.execute(client, argv);
-    if (modeBefore !== 'on') {
-      client.reply.rewind(mark);
-      if (modeBefore === 'skip' && client.replyMode === 'skip') client.replyMode = 'on';
-    }
-  }
-
-  private endBatch(client: Client): void {
-    const out = client.reply.pendingBytes;
-    if (out > 0) {
-      this.stats.netOutputBytes += out;
-      this.stats.writes++;
-    }
-    client.flush();
-    if (client.closeAfterReply && !client.closing) {
-      client.closing = true;
-      client.transport.closeAfterWrite();
-    }
-  }
+  // ---- sessions (server/sessions.ts) ----
 
   /** Replies written to a client outside its own batch (pub/sub, unblocking) leave at turn end. */
   scheduleFlush(client: Client): void {
@@ -196,16 +125,16 @@ export class Server implements ExecHost {
   /** Work Redis does in beforeSleep: one place, once per event-loop turn. */
   private beforeSleep(): void {
     this.flushScheduled = false;
-    for (const c of this.toFlush) if (!c.closing) this.endBatch(c);
+    for (const c of this.toFlush) if (!c.closing) this.sessions.endBatch(c);
     this.toFlush.clear();
   }
 
   disconnect(client: Client): void {
-    if (!this.clients.get(client.id)) return;
-    client.closing = true;
-    this.clients.remove(client);
-    this.introspection.clientGone(client);
-    client.transport.close();
+    this.sessions.disconnect(client);
+  }
+
+  get closing(): boolean {
+    return this.closed;
   }
 
   describeClient(c: Client): string {
@@ -224,7 +153,7 @@ export class Server implements ExecHost {
     return `ERR internal error in '${cmd.fullName}'`;
   }
 
-  private countError(text: string): void {
+  countError(text: string): void {
     this.stats.countError(text);
   }
 
@@ -276,16 +205,7 @@ export class Server implements ExecHost {
     if (this.introspection.debug.pauseCron) return;
     this.introspection.cron(Date.now());
     this.ks.activeExpire.cycle('slow', Math.max(1, this.config.num('hz')), this.config.num('active-expire-effort'));
-    const timeout = this.config.num('timeout');
-    if (timeout > 0) {
-      const now = Date.now();
-      for (const c of this.clients) {
-        if (now - c.lastInteraction > timeout * 1000) {
-          this.log('verbose', 'Closing idle client');
-          this.disconnect(c);
-        }
-      }
-    }
+    this.sessions.cron(Date.now());
   }
 
   async close(): Promise<void> {
@@ -294,7 +214,7 @@ export class Server implements ExecHost {
     if (this.cronTimer) clearInterval(this.cronTimer);
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
-    for (const c of [...this.clients]) this.disconnect(c);
+    this.sessions.close();
     await listenersClosed;
   }
 }

@@ -18,6 +18,11 @@ export interface Transport {
   readonly localAddress: string;
   readonly fd: number;
   readonly kind: 'tcp' | 'unix' | 'internal';
+  /** Bytes read but not yet parsed into commands (CLIENT LIST qbuf). */
+  readonly queryBufferBytes?: number;
+  /** Size of the last read and the largest so far (CLIENT LIST rbs, rbp). */
+  readonly lastRead?: number;
+  readonly peakRead?: number;
 }
 
 export type ReplyMode = 'on' | 'off' | 'skip';
@@ -47,6 +52,29 @@ export class Client {
   /** Sum of argument bytes of the command being run (CLIENT LIST argv-mem). */
   argvMem = 0;
   readonly reply: RespWriter;
+
+  // ---- session layer (session/, server/sessions.ts) ----
+  /** Index of the next command of `pending` to run: the queue is consumed without shifting. */
+  pendingIndex = 0;
+  /** Waiting for a CLIENT PAUSE to end before running pending[pendingIndex]. */
+  postponed = false;
+  /** Waiting for the socket to drain before running more of its pipeline. */
+  waitingDrain = false;
+  /**
+   * Set by a command that parked its client (a blocking command with nothing to serve): the
+   * session stops running this client's pipeline after it until resume() is called.
+   */
+  blocked = false;
+  /** When the output first went over the soft output-buffer limit (0: it is not over). */
+  obufSoftLimitSince = 0;
+  /** Counters other areas maintain for CLIENT LIST: sub, psub, ssub, multi (-1 outside MULTI). */
+  subCount = 0;
+  psubCount = 0;
+  ssubCount = 0;
+  multiCount = -1;
+  multiMem = 0;
+  /** Client-side caching redirection target (CLIENT LIST redir): -1 when none. */
+  trackingRedirect = -1;
 
   constructor(
     readonly id: number,

@@ -52,6 +52,14 @@ export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
     commands: ['object|encoding'],
     accepts: (nodis, redis) => nodis.body === 'listpack' && redis.body === 'hashtable',
   },
+  {
+    id: 'list-listpack',
+    // Redis 7.2 stores small lists as a single listpack (list-max-listpack-size) and reports
+    // 'listpack'; 7.0 always used a quicklist, even for one element.
+    reason: 'Redis 7.2 encodes small lists as listpack; 7.0 always as quicklist',
+    commands: ['object|encoding'],
+    accepts: (nodis, redis) => nodis.body === 'listpack' && redis.body === 'quicklist',
+  },
 ];
 
 /** The registry entry that accepts this difference, or null. */

@@ -49,7 +49,6 @@ export const scenarios: Scenario[] = [
   {
     name: 'select: indexes beyond the int range',
     // Redis reads the index as a C int: past its range the error names the range.
-    todo: 'skeleton SELECT answers "DB index is out of range" here (connection area)',
     steps: [
       ['SELECT', '2147483647'],
       ['SELECT', '2147483648'],
