@@ -2,6 +2,7 @@
 
 import type { Family } from './table.js';
 import { connectionFamily } from './connection.js';
+import { dumpRestoreFamily } from './dump-restore.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
 import { stringFamily } from './string.js';
@@ -15,4 +16,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   introspectionFamily,
   listFamily,
   hashFamily,
+  dumpRestoreFamily,
 ];

@@ -108,4 +108,11 @@ export const Err = {
   hashValueNotFloat: () => err('ERR hash value is not a float'),
   invalidCursor: () => err('ERR invalid cursor'),
   valueNanOrInfinity: () => err('ERR value is NaN or Infinity'),
+  // Persistence (persistence/rdb, DUMP/RESTORE)
+  busyKey: () => err('BUSYKEY Target key name already exists.'),
+  invalidTtl: () => err('ERR Invalid TTL value, must be >= 0'),
+  invalidIdletime: () => err('ERR Invalid IDLETIME value, must be >= 0'),
+  invalidFreq: () => err('ERR Invalid FREQ value, must be >= 0 and <= 255'),
+  dumpPayload: () => err('ERR DUMP payload version or checksum are wrong'),
+  badDataFormat: () => err('ERR Bad data format'),
 } as const;
