@@ -3,7 +3,7 @@
 // Pure module: the commands in commands/dump-restore.ts parse arguments and reply.
 
 import type { Value } from '../../keyspace/value.js';
-import { ByteWriter, Cursor } from './bytes.js';
+import { ByteWriter, Cursor, fail } from './bytes.js';
 import { TYPE_CODECS, type TypeCodecs } from './codecs.js';
 import { RDB_VERSION } from './constants.js';
 import { crc64LE } from './crc64.js';
@@ -45,6 +45,6 @@ export function readDumpPayload(p: Buffer, o: ReadOptions): Value | null {
   // The value may not read into its own footer.
   const c = new Cursor(p, 0, p.length - 10);
   const type = c.u8();
-  if (!isValueType(type)) return null;
+  if (!isValueType(type)) fail(`unknown value type ${type}`);
   return readObject(c, type, o);
 }
