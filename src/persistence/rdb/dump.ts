@@ -42,8 +42,9 @@ export function verifyDumpPayload(p: Buffer, skipChecksum = false): boolean {
  * empty collection (both are "Bad data format" to RESTORE).
  */
 export function readDumpPayload(p: Buffer, o: ReadOptions): Value | null {
-  // The value may not read into its own footer.
-  const c = new Cursor(p, 0, p.length - 10);
+  // As in Redis, the value is read from the whole payload: a body that runs into its own
+  // footer is taken as it reads (the checksum already vouched for those bytes).
+  const c = new Cursor(p);
   const type = c.u8();
   if (!isValueType(type)) fail(`unknown value type ${type}`);
   return readObject(c, type, o);
