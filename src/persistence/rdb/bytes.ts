@@ -281,11 +281,11 @@ export class Cursor {
         return Buffer.from(String(v), 'latin1');
       }
       case ENC_LZF: {
-        const clen = this.len();
-        const ulen = this.len();
-        this.need(clen, 'compressed string');
-        if (ulen > clen * LZF_MAX_RATIO + 32) fail('LZF length is impossible for its compressed size');
-        const out = lzfDecompress(this.take(clen), ulen);
+        const compressedLen = this.len();
+        const plainLen = this.len();
+        this.need(compressedLen, 'compressed string');
+        if (plainLen > compressedLen * LZF_MAX_RATIO + 32) fail('LZF length is impossible for its compressed size');
+        const out = lzfDecompress(this.take(compressedLen), plainLen);
         if (out === null) fail('invalid LZF compressed string');
         return out;
       }
