@@ -2,6 +2,7 @@
 
 import type { Family } from './table.js';
 import { connectionFamily } from './connection.js';
+import { dumpRestoreFamily } from './dump-restore.js';
 import { genericFamily } from './generic/index.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
@@ -23,4 +24,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   shutdownFamily,
   genericFamily,
   serverKeyspaceFamily,
+  dumpRestoreFamily,
 ];

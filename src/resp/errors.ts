@@ -156,4 +156,11 @@ export const Err = {
   // Redis 7.2's text; 7.0 says "Setup a an authentication password" in point 4.
   protectedMode: () =>
     err("DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."),
+  // Persistence (persistence/rdb, DUMP/RESTORE)
+  busyKey: () => err('BUSYKEY Target key name already exists.'),
+  invalidTtl: () => err('ERR Invalid TTL value, must be >= 0'),
+  invalidIdletime: () => err('ERR Invalid IDLETIME value, must be >= 0'),
+  invalidFreq: () => err('ERR Invalid FREQ value, must be >= 0 and <= 255'),
+  dumpPayload: () => err('ERR DUMP payload version or checksum are wrong'),
+  badDataFormat: () => err('ERR Bad data format'),
 } as const;

@@ -4,6 +4,7 @@
 // field to slot in two dense arrays, so lookups are O(1) and random picks (HRANDFIELD) are too.
 // Pure data structure: imports only value.ts; the caller passes the conversion limits.
 
+import { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
 
 /** Length prefix: one char below 255, else 255 and four big-endian chars. */
@@ -197,6 +198,17 @@ export class HashValue extends CollectionValue {
     const vs: string[] = [];
     this.eachPacked((f, v) => { fs.push(f); vs.push(v); });
     return [fs, vs];
+  }
+
+  /** DEBUG DIGEST: per pair a fresh digest mixing field then value, XORed in (order-free). */
+  digestInto(d: Digest): void {
+    const [fs, vs] = this.entries();
+    for (let i = 0; i < fs.length; i++) {
+      const e = new Digest();
+      e.mix(fs[i]!);
+      e.mix(vs[i]!);
+      d.xor(e.bytes);
+    }
   }
 
   /**

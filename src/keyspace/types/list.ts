@@ -5,6 +5,7 @@
 // Pure data structure: imports only util/ and value.ts; the caller passes the fill limit.
 
 import { parseInt64 } from '../../util/numbers.js';
+import type { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
 
 export type End = 'head' | 'tail';
@@ -483,6 +484,16 @@ export class ListValue extends CollectionValue {
     }
     if (this.packed && this.nodes.length !== 1) return 'listpack with several nodes';
     return total === this.len ? null : 'length out of sync';
+  }
+
+  /** Calls fn for each node in order with its elements and whether it is a plain node (RDB). */
+  forEachNode(fn: (items: readonly string[], plain: boolean) => void): void {
+    for (const nd of this.nodes) fn(nd.items, nd.plain);
+  }
+
+  /** DEBUG DIGEST: every element mixed in order, as Redis's list digest. */
+  digestInto(d: Digest): void {
+    for (const nd of this.nodes) for (const s of nd.items) d.mix(s);
   }
 
   /** All elements in order (small lists, DEBUG, persistence). */
