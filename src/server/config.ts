@@ -53,6 +53,12 @@ export const DIRECTIVES: Directive[] = [
   { name: 'enable-debug-command', type: 'enum', default: 'no', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'save', type: 'string', default: '3600 1 300 100 60 10000' },
   { name: 'appendonly', type: 'bool', default: 'no' },
+  // Set and sorted-set encodings (keyspace/types/set.ts, zset.ts)
+  { name: 'set-max-intset-entries', type: 'int', default: '512', min: 0, max: Number.MAX_SAFE_INTEGER },
+  { name: 'set-max-listpack-entries', type: 'int', default: '128', min: 0, max: Number.MAX_SAFE_INTEGER },
+  { name: 'set-max-listpack-value', type: 'int', default: '64', min: 0, max: Number.MAX_SAFE_INTEGER },
+  { name: 'zset-max-listpack-entries', aliases: ['zset-max-ziplist-entries'], type: 'int', default: '128', min: 0, max: Number.MAX_SAFE_INTEGER },
+  { name: 'zset-max-listpack-value', aliases: ['zset-max-ziplist-value'], type: 'int', default: '64', min: 0, max: Number.MAX_SAFE_INTEGER },
 ];
 
 const byName = new Map<string, Directive>();

@@ -31,6 +31,8 @@ const DIFFERENCES_72: Record<string, { why: string; newIn72?: true; fields?: Par
   'client|no-touch': { why: 'CLIENT NO-TOUCH is new in 7.2', newIn72: true },
   'cluster|myshardid': { why: 'CLUSTER MYSHARDID is new in 7.2', newIn72: true },
   'waitaof': { why: 'WAITAOF is new in 7.2', newIn72: true },
+  'zrank': { why: 'ZRANK takes WITHSCORE since 7.2', fields: { arity: ':-3' } },
+  'zrevrank': { why: 'ZREVRANK takes WITHSCORE since 7.2', fields: { arity: ':-3' } },
 };
 
 /**
