@@ -87,7 +87,7 @@ export class ZSetValue extends CollectionValue {
     const z = ZSetValue.create(members.length, maxLen, lim);
     if (z.lm !== null) {
       z.lm = members.slice();
-      z.ls = scores.slice();
+      z.ls = scores.map((s) => (s === 0 ? 0 : s));
     } else {
       for (let i = 0; i < members.length; i++) z.skInsert(members[i]!, scores[i]!);
     }
@@ -354,7 +354,9 @@ export class ZSetValue extends CollectionValue {
 
   // ---- internals ----
 
-  private lpInsert(m: string, score: number): void {
+  private lpInsert(m: string, s0: number): void {
+    // A listpack stores -0 as the integer 0, so Redis reads it back as 0.
+    const score = s0 === 0 ? 0 : s0;
     const ms = this.lm!;
     const ss = this.ls!;
     let lo = 0;
