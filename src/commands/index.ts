@@ -11,6 +11,8 @@ import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
 import { serverKeyspaceFamily } from './server/keyspace.js';
 import { shutdownFamily } from './server/shutdown.js';
+import { setFamily } from './set.js';
+import { sortedSetFamily } from './sorted-set/index.js';
 import { stringFamily } from './string.js';
 
 export const ALL_FAMILIES: readonly Family[] = [
@@ -25,4 +27,6 @@ export const ALL_FAMILIES: readonly Family[] = [
   genericFamily,
   serverKeyspaceFamily,
   dumpRestoreFamily,
+  setFamily,
+  sortedSetFamily,
 ];

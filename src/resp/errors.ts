@@ -163,4 +163,23 @@ export const Err = {
   invalidFreq: () => err('ERR Invalid FREQ value, must be >= 0 and <= 255'),
   dumpPayload: () => err('ERR DUMP payload version or checksum are wrong'),
   badDataFormat: () => err('ERR Bad data format'),
+
+  // Sets and sorted sets (commands/set.ts, commands/sorted-set/)
+  countOutOfRange: () => err('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807'),
+  numkeysNotPositive: () => err('ERR numkeys should be greater than 0'),
+  numkeysTooMany: () => err("ERR Number of keys can't be greater than number of args"),
+  limitNegative: () => err("ERR LIMIT can't be negative"),
+  countNotPositive: () => err('ERR count should be greater than 0'),
+  zaddXxNx: () => err('ERR XX and NX options at the same time are not compatible'),
+  zaddGtLtNx: () => err('ERR GT, LT, and/or NX options at the same time are not compatible'),
+  zaddIncrPair: () => err('ERR INCR option supports a single increment-element pair'),
+  scoreNaN: () => err('ERR resulting score is not a number (NaN)'),
+  limitNeedsBy: () => err('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX'),
+  withscoresByLex: () => err('ERR syntax error, WITHSCORES not supported in combination with BYLEX'),
+  minMaxNotFloat: () => err('ERR min or max is not a float'),
+  minMaxNotLex: () => err('ERR min or max not valid string range item'),
+  needInputKey: (cmd: string) => err(`ERR at least 1 input key is needed for '${cmd}' command`),
+  weightNotFloat: () => err('ERR weight value is not a float'),
+  /** nodis only: a reply Redis would build without bound (e.g. SRANDMEMBER key -1e18) is refused. */
+  replyTooLarge: () => err('ERR reply would be too large'),
 } as const;

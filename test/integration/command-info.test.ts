@@ -34,6 +34,8 @@ const DIFFERENCES_72: Record<string, { why: string; newIn72?: true; fields?: Par
   // 7.2 declares cluster-wide routing tips for these two; 7.0 had none.
   'config|resetstat': { why: '7.2 adds request/response policy tips', fields: { tips: '~["request_policy:all_nodes" "response_policy:all_succeeded"]' } },
   'config|rewrite': { why: '7.2 adds request/response policy tips', fields: { tips: '~["request_policy:all_nodes" "response_policy:all_succeeded"]' } },
+  'zrank': { why: 'ZRANK takes WITHSCORE since 7.2', fields: { arity: ':-3' } },
+  'zrevrank': { why: 'ZREVRANK takes WITHSCORE since 7.2', fields: { arity: ':-3' } },
 };
 
 /**

@@ -1,0 +1,272 @@
+// The SET value with Redis 7.2's three encodings: 'intset' (sorted int64s), 'listpack' (a small
+// array in insertion order) and 'hashtable' (a Map from member to its slot in a dense array, so
+// membership, removal and random picks are all O(1)). Conversions only go upward, by the limits
+// the caller passes (set-max-intset-entries, set-max-listpack-entries/-value).
+// Pure data structure: imports only util/ and keyspace/value.ts; knows nothing of commands.
+
+import { parseInt64 } from '../../util/numbers.js';
+import { CollectionValue, type TypeName } from '../value.js';
+
+export interface SetLimits {
+  intsetEntries: number;
+  listpackEntries: number;
+  listpackValue: number;
+}
+
+const INTSET = 0;
+const LISTPACK = 1;
+const HASHTABLE = 2;
+
+/** A member as an int64 when Redis's string2ll would accept it, else null. */
+function asInt(m: string): bigint | null {
+  if (m.length === 0 || m.length > 20) return null;
+  const v = parseInt64(m);
+  return v === null ? null : BigInt(v);
+}
+
+/** Number of characters of an integer's decimal form (sdigits10 in Redis). */
+function digits(v: bigint): number {
+  return String(v).length;
+}
+
+export class SetValue extends CollectionValue {
+  readonly type: TypeName = 'set';
+  private enc = INTSET;
+  /** intset: sorted int64s in ints[0..count). */
+  private ints: BigInt64Array | null = new BigInt64Array(4);
+  /** listpack: members in insertion order; hashtable: the dense array of members. */
+  private items: string[] | null = null;
+  /** hashtable: member → index in items. */
+  private index: Map<string, number> | null = null;
+  private count = 0;
+
+  /**
+   * A new empty set in the encoding Redis 7.2's setTypeCreate picks for a first member and the
+   * number of members about to be added.
+   */
+  static create(first: string | null, sizeHint: number, lim: SetLimits): SetValue {
+    const s = new SetValue();
+    if (first !== null && asInt(first) !== null && sizeHint <= lim.intsetEntries) return s;
+    if (sizeHint <= lim.listpackEntries) s.toListpack();
+    else s.toHashtable();
+    return s;
+  }
+
+  encoding(): string {
+    return this.enc === INTSET ? 'intset' : this.enc === LISTPACK ? 'listpack' : 'hashtable';
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  clone(): SetValue {
+    const s = new SetValue();
+    s.enc = this.enc;
+    s.count = this.count;
+    s.ints = this.ints === null ? null : this.ints.slice();
+    s.items = this.items === null ? null : this.items.slice();
+    s.index = this.index === null ? null : new Map(this.index);
+    return s;
+  }
+
+  // ---- membership ----
+
+  has(m: string): boolean {
+    if (this.enc === HASHTABLE) return this.index!.has(m);
+    if (this.enc === LISTPACK) return this.items!.indexOf(m) !== -1;
+    const v = asInt(m);
+    return v !== null && this.intPos(v) >= 0;
+  }
+
+  /** Adds a member; true when it was not there. Converts the encoding when a limit is crossed. */
+  add(m: string, lim: SetLimits): boolean {
+    if (this.enc === HASHTABLE) return this.htAdd(m);
+    if (this.enc === LISTPACK) {
+      if (this.items!.indexOf(m) !== -1) return false;
+      if (this.count < lim.listpackEntries && m.length <= lim.listpackValue) {
+        this.items!.push(m);
+        this.count++;
+        return true;
+      }
+      this.toHashtable();
+      return this.htAdd(m);
+    }
+    const v = asInt(m);
+    if (v !== null) {
+      const pos = this.intPos(v);
+      if (pos >= 0) return false;
+      this.intInsert(-pos - 1, v);
+      if (this.count > Math.min(lim.intsetEntries, 1 << 30)) this.toHashtable();
+      return true;
+    }
+    // A non-integer joins an intset: listpack if everything fits its limits, else hashtable.
+    let widest = 0;
+    if (this.count > 0) widest = Math.max(digits(this.ints![0]!), digits(this.ints![this.count - 1]!));
+    if (this.count < lim.listpackEntries && m.length <= lim.listpackValue && widest <= lim.listpackValue) {
+      this.toListpack();
+      this.items!.push(m);
+      this.count++;
+      return true;
+    }
+    this.toHashtable();
+    return this.htAdd(m);
+  }
+
+  /** Removes a member; true when it was there. The encoding never goes down. */
+  delete(m: string): boolean {
+    if (this.enc === HASHTABLE) {
+      const i = this.index!.get(m);
+      if (i === undefined) return false;
+      this.htRemoveAt(i);
+      return true;
+    }
+    if (this.enc === LISTPACK) {
+      const i = this.items!.indexOf(m);
+      if (i === -1) return false;
+      this.items!.splice(i, 1);
+      this.count--;
+      return true;
+    }
+    const v = asInt(m);
+    if (v === null) return false;
+    const pos = this.intPos(v);
+    if (pos < 0) return false;
+    this.ints!.copyWithin(pos, pos + 1, this.count);
+    this.count--;
+    return true;
+  }
+
+  // ---- iteration and sampling ----
+
+  /** The member at position i (0 <= i < size) of the encoding's own order. */
+  at(i: number): string {
+    if (this.enc === INTSET) return String(this.ints![i]!);
+    return this.items![i]!;
+  }
+
+  /** Every member in the encoding's order: ascending for intset, insertion order for listpack. */
+  members(): string[] {
+    if (this.enc === INTSET) {
+      const out = new Array<string>(this.count);
+      for (let i = 0; i < this.count; i++) out[i] = String(this.ints![i]!);
+      return out;
+    }
+    return this.items!.slice(0, this.count);
+  }
+
+  /** A uniformly random member (the set must not be empty). */
+  random(rand: () => number = Math.random): string {
+    return this.at(Math.floor(rand() * this.count));
+  }
+
+  /** Removes and returns a uniformly random member (the set must not be empty). */
+  pop(rand: () => number = Math.random): string {
+    const i = Math.floor(rand() * this.count);
+    const m = this.at(i);
+    if (this.enc === HASHTABLE) this.htRemoveAt(i);
+    else if (this.enc === LISTPACK) {
+      this.items!.splice(i, 1);
+      this.count--;
+    } else {
+      this.ints!.copyWithin(i, i + 1, this.count);
+      this.count--;
+    }
+    return m;
+  }
+
+  /**
+   * One step of SSCAN. Small encodings return everything at once (cursor 0), as Redis does.
+   * A hashtable is walked by descending slot: a removal moves the last member into the freed
+   * slot, which is either already visited or still ahead, so a member present for the whole
+   * scan is never missed; members added during the scan land past the cursor and may be skipped.
+   * Returns the next cursor (0 when done) after calling emit for each visited member.
+   */
+  scan(cursor: number, count: number, emit: (m: string) => void): number {
+    if (this.enc !== HASHTABLE) {
+      for (let i = 0; i < this.count; i++) emit(this.at(i));
+      return 0;
+    }
+    let hi = cursor === 0 || cursor > this.count ? this.count : cursor;
+    const items = this.items!;
+    for (let n = 0; n < count && hi > 0; n++) emit(items[--hi]!);
+    return hi;
+  }
+
+  // ---- internals ----
+
+  /** Binary search in the intset: the index, or -(insertion point) - 1. */
+  private intPos(v: bigint): number {
+    const a = this.ints!;
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = a[mid]!;
+      if (x < v) lo = mid + 1;
+      else if (x > v) hi = mid - 1;
+      else return mid;
+    }
+    return -lo - 1;
+  }
+
+  private intInsert(pos: number, v: bigint): void {
+    let a = this.ints!;
+    if (this.count === a.length) {
+      const grown = new BigInt64Array(a.length * 2);
+      grown.set(a);
+      a = this.ints = grown;
+    }
+    a.copyWithin(pos + 1, pos, this.count);
+    a[pos] = v;
+    this.count++;
+  }
+
+  private toListpack(): void {
+    if (this.enc === LISTPACK) return;
+    this.items = this.members();
+    this.ints = null;
+    this.enc = LISTPACK;
+  }
+
+  private toHashtable(): void {
+    if (this.enc === HASHTABLE) return;
+    const items = this.members();
+    const index = new Map<string, number>();
+    for (let i = 0; i < items.length; i++) index.set(items[i]!, i);
+    this.items = items;
+    this.index = index;
+    this.ints = null;
+    this.enc = HASHTABLE;
+  }
+
+  private htAdd(m: string): boolean {
+    const index = this.index!;
+    if (index.has(m)) return false;
+    index.set(m, this.count);
+    this.items!.push(m);
+    this.count++;
+    return true;
+  }
+
+  /** Swap-remove: the last member takes the freed slot. */
+  private htRemoveAt(i: number): void {
+    const items = this.items!;
+    const index = this.index!;
+    index.delete(items[i]!);
+    const last = --this.count;
+    if (i !== last) {
+      const moved = items[last]!;
+      items[i] = moved;
+      index.set(moved, i);
+    }
+    items.pop();
+  }
+}
+
+/** Builds a set from members by adding them one by one, as Redis's store commands do. */
+export function setFrom(members: Iterable<string>, lim: SetLimits): SetValue {
+  const s = new SetValue();
+  for (const m of members) s.add(m, lim);
+  return s;
+}

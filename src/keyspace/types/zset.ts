@@ -1,0 +1,403 @@
+// The SORTED SET value with Redis 7.2's two encodings: 'listpack' (parallel member/score arrays
+// kept in (score, member) order; small, scanned linearly as Redis does) and 'skiplist' (a
+// skiplist with spans for O(log n) rank and range lookups, a Map member → node, and a dense
+// node array for O(1) random picks and a ZSCAN that never misses a member). Conversion only
+// goes upward, by the limits the caller passes. Pure: imports only its siblings and value.ts.
+
+import { CollectionValue, type TypeName } from '../value.js';
+import { SkipList, type ZNode } from './skiplist.js';
+
+export interface ZSetLimits {
+  listpackEntries: number;
+  listpackValue: number;
+}
+
+/** A score interval; ex flags make an end exclusive. */
+export interface ScoreRange {
+  min: number;
+  max: number;
+  minEx: boolean;
+  maxEx: boolean;
+}
+
+/**
+ * A lex interval over member bytes: a bound is a string with an inclusive flag, or
+ * -Infinity/+Infinity for '-' and '+'.
+ */
+export interface LexRange {
+  min: string | number;
+  max: string | number;
+  minEx: boolean;
+  maxEx: boolean;
+}
+
+export function scoreGteMin(s: number, r: ScoreRange): boolean {
+  return r.minEx ? s > r.min : s >= r.min;
+}
+export function scoreLteMax(s: number, r: ScoreRange): boolean {
+  return r.maxEx ? s < r.max : s <= r.max;
+}
+export function lexGteMin(e: string, r: LexRange): boolean {
+  if (typeof r.min === 'number') return r.min < 0;
+  return r.minEx ? e > r.min : e >= r.min;
+}
+export function lexLteMax(e: string, r: LexRange): boolean {
+  if (typeof r.max === 'number') return r.max > 0;
+  return r.maxEx ? e < r.max : e <= r.max;
+}
+
+/** True when no score can be in the range (Redis checks this before searching). */
+export function scoreRangeEmpty(r: ScoreRange): boolean {
+  return r.min > r.max || (r.min === r.max && (r.minEx || r.maxEx));
+}
+
+export function lexRangeEmpty(r: LexRange): boolean {
+  const { min, max } = r;
+  if (min === Infinity || max === -Infinity) return true;
+  if (typeof min === 'number' || typeof max === 'number') return false;
+  return min > max || (min === max && (r.minEx || r.maxEx));
+}
+
+export type Emit = (member: string, score: number) => void;
+
+export class ZSetValue extends CollectionValue {
+  readonly type: TypeName = 'zset';
+  // listpack form
+  private lm: string[] | null = [];
+  private ls: number[] | null = [];
+  // skiplist form
+  private zsl: SkipList | null = null;
+  private dict: Map<string, ZNode> | null = null;
+  private nodes: ZNode[] | null = null;
+
+  /** A new empty sorted set in the encoding Redis's zsetTypeCreate picks for these hints. */
+  static create(sizeHint: number, maxLenHint: number, lim: ZSetLimits): ZSetValue {
+    const z = new ZSetValue();
+    if (lim.listpackEntries === 0 || sizeHint > lim.listpackEntries || maxLenHint > lim.listpackValue) z.toSkiplist();
+    return z;
+  }
+
+  /**
+   * A sorted set holding pairs already sorted by (score, member), encoded by its final size as
+   * Redis 7.2 does for store results (zsetConvertToListpackIfNeeded).
+   */
+  static fromSorted(members: readonly string[], scores: readonly number[], lim: ZSetLimits): ZSetValue {
+    let maxLen = 0;
+    for (const m of members) if (m.length > maxLen) maxLen = m.length;
+    const z = ZSetValue.create(members.length, maxLen, lim);
+    if (z.lm !== null) {
+      z.lm = members.slice();
+      z.ls = scores.map((s) => (s === 0 ? 0 : s));
+    } else {
+      for (let i = 0; i < members.length; i++) z.skInsert(members[i]!, scores[i]!);
+    }
+    return z;
+  }
+
+  encoding(): string {
+    return this.lm !== null ? 'listpack' : 'skiplist';
+  }
+
+  get size(): number {
+    return this.lm !== null ? this.lm.length : this.zsl!.length;
+  }
+
+  clone(): ZSetValue {
+    const z = new ZSetValue();
+    if (this.lm !== null) {
+      z.lm = this.lm.slice();
+      z.ls = this.ls!.slice();
+      return z;
+    }
+    z.toSkiplist();
+    for (let n = this.zsl!.head.next; n !== null; n = n.next) z.skInsert(n.ele, n.score);
+    return z;
+  }
+
+  // ---- point operations ----
+
+  score(m: string): number | undefined {
+    if (this.lm !== null) {
+      const i = this.lm.indexOf(m);
+      return i === -1 ? undefined : this.ls![i];
+    }
+    return this.dict!.get(m)?.score;
+  }
+
+  /** Sets a member's score, inserting it when absent; true when it was inserted. */
+  set(m: string, score: number, lim: ZSetLimits): boolean {
+    if (this.lm !== null) {
+      const i = this.lm.indexOf(m);
+      if (i !== -1) {
+        if (this.ls![i] === score) return false;
+        this.lm.splice(i, 1);
+        this.ls!.splice(i, 1);
+        this.lpInsert(m, score);
+        return false;
+      }
+      if (this.lm.length + 1 > lim.listpackEntries || m.length > lim.listpackValue) {
+        this.toSkiplist();
+      } else {
+        this.lpInsert(m, score);
+        return true;
+      }
+    }
+    const node = this.dict!.get(m);
+    if (node === undefined) {
+      this.skInsert(m, score);
+      return true;
+    }
+    if (node.score !== score) {
+      const moved = this.zsl!.updateScore(node, score);
+      if (moved !== node) {
+        moved.slot = node.slot;
+        this.nodes![node.slot] = moved;
+        this.dict!.set(m, moved);
+      }
+    }
+    return false;
+  }
+
+  delete(m: string): boolean {
+    if (this.lm !== null) {
+      const i = this.lm.indexOf(m);
+      if (i === -1) return false;
+      this.lm.splice(i, 1);
+      this.ls!.splice(i, 1);
+      return true;
+    }
+    const node = this.dict!.get(m);
+    if (node === undefined) return false;
+    this.skRemove(node);
+    return true;
+  }
+
+  /** 0-based rank in ascending order, or -1 when absent. */
+  rank(m: string): number {
+    if (this.lm !== null) {
+      const i = this.lm.indexOf(m);
+      return i;
+    }
+    const node = this.dict!.get(m);
+    return node === undefined ? -1 : this.zsl!.rankOf(node.score, m) - 1;
+  }
+
+  // ---- ranges (0-based inclusive rank intervals; first > last means empty) ----
+
+  /** Ranks of the first and last members within a score range. */
+  scoreRanks(r: ScoreRange): [number, number] {
+    if (scoreRangeEmpty(r)) return [0, -1];
+    if (this.lm !== null) {
+      const s = this.ls!;
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (scoreGteMin(s[mid]!, r)) hi = mid;
+        else lo = mid + 1;
+      }
+      const first = lo;
+      hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (scoreLteMax(s[mid]!, r)) lo = mid + 1;
+        else hi = mid;
+      }
+      return [first, lo - 1];
+    }
+    const first = this.zsl!.firstNotBelow((n) => !scoreGteMin(n.score, r));
+    if (first === null || !scoreLteMax(first.node.score, r)) return [0, -1];
+    const last = this.zsl!.lastWithin((n) => scoreLteMax(n.score, r));
+    return [first.rank - 1, last!.rank - 1];
+  }
+
+  /** Ranks of the first and last members within a lex range (meaningful when scores are equal). */
+  lexRanks(r: LexRange): [number, number] {
+    if (lexRangeEmpty(r)) return [0, -1];
+    if (this.lm !== null) {
+      // Linear, like Redis's listpack walk: the first member >= min, then on while <= max.
+      const m = this.lm;
+      let i = 0;
+      while (i < m.length && !lexGteMin(m[i]!, r)) i++;
+      const first = i;
+      while (i < m.length && lexLteMax(m[i]!, r)) i++;
+      return [first, i - 1];
+    }
+    const first = this.zsl!.firstNotBelow((n) => !lexGteMin(n.ele, r));
+    if (first === null || !lexLteMax(first.node.ele, r)) return [0, -1];
+    let last = first.rank;
+    for (let n = first.node.next; n !== null && lexLteMax(n.ele, r); n = n.next) last++;
+    return [first.rank - 1, last - 1];
+  }
+
+  /** Number of members in a lex range, in O(log n) for a skiplist. */
+  lexCount(r: LexRange): number {
+    if (this.lm !== null || lexRangeEmpty(r)) {
+      const [a, b] = this.lexRanks(r);
+      return b - a + 1;
+    }
+    const first = this.zsl!.firstNotBelow((n) => !lexGteMin(n.ele, r));
+    if (first === null || !lexLteMax(first.node.ele, r)) return 0;
+    const last = this.zsl!.lastWithin((n) => lexLteMax(n.ele, r));
+    return last!.rank - first.rank + 1;
+  }
+
+  /**
+   * Calls emit for ranks first..last (0-based, inclusive, already clamped to the size), in
+   * ascending order or, with rev, from last down to first. O(log n + m).
+   */
+  each(first: number, last: number, rev: boolean, emit: Emit): void {
+    if (first > last) return;
+    if (this.lm !== null) {
+      const m = this.lm;
+      const s = this.ls!;
+      if (rev) for (let i = last; i >= first; i--) emit(m[i]!, s[i]!);
+      else for (let i = first; i <= last; i++) emit(m[i]!, s[i]!);
+      return;
+    }
+    let n = this.zsl!.byRank((rev ? last : first) + 1);
+    for (let k = last - first; k >= 0 && n !== null; k--) {
+      emit(n.ele, n.score);
+      n = rev ? n.backward : n.next;
+    }
+  }
+
+  /** Removes ranks first..last (0-based, inclusive, clamped); returns how many went. */
+  deleteRanks(first: number, last: number): number {
+    if (first > last) return 0;
+    if (this.lm !== null) {
+      this.lm.splice(first, last - first + 1);
+      this.ls!.splice(first, last - first + 1);
+      return last - first + 1;
+    }
+    let n = this.zsl!.byRank(first + 1);
+    let removed = 0;
+    for (let k = last - first; k >= 0 && n !== null; k--) {
+      const next: ZNode | null = n.next;
+      this.skRemove(n);
+      removed++;
+      n = next;
+    }
+    return removed;
+  }
+
+  /** Every member and score, ascending. */
+  entries(): { members: string[]; scores: number[] } {
+    if (this.lm !== null) return { members: this.lm.slice(), scores: this.ls!.slice() };
+    const members: string[] = [];
+    const scores: number[] = [];
+    for (let n = this.zsl!.head.next; n !== null; n = n.next) {
+      members.push(n.ele);
+      scores.push(n.score);
+    }
+    return { members, scores };
+  }
+
+  /** Iterates members and scores without copying (do not modify meanwhile). */
+  forEach(emit: Emit): void {
+    if (this.lm !== null) {
+      const m = this.lm;
+      const s = this.ls!;
+      for (let i = 0; i < m.length; i++) emit(m[i]!, s[i]!);
+      return;
+    }
+    for (let n = this.zsl!.head.next; n !== null; n = n.next) emit(n.ele, n.score);
+  }
+
+  /** A uniformly random member index's pair. */
+  randomAt(rand: () => number, emit: Emit): void {
+    const i = Math.floor(rand() * this.size);
+    if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
+    else emit(this.nodes![i]!.ele, this.nodes![i]!.score);
+  }
+
+  /** The pair at a position of the encoding's own order (listpack rank, or dense slot). */
+  pairAt(i: number, emit: Emit): void {
+    if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
+    else emit(this.nodes![i]!.ele, this.nodes![i]!.score);
+  }
+
+  /**
+   * One ZSCAN step: a listpack returns everything (cursor 0); a skiplist walks its dense node
+   * array downward (see SetValue.scan for why nothing present throughout is missed).
+   */
+  scan(cursor: number, count: number, emit: Emit): number {
+    if (this.lm !== null) {
+      this.forEach(emit);
+      return 0;
+    }
+    const nodes = this.nodes!;
+    let hi = cursor === 0 || cursor > nodes.length ? nodes.length : cursor;
+    for (let n = 0; n < count && hi > 0; n++) {
+      const node = nodes[--hi]!;
+      emit(node.ele, node.score);
+    }
+    return hi;
+  }
+
+  /** Checks internal invariants (unit tests). */
+  verify(): void {
+    if (this.lm !== null) {
+      for (let i = 1; i < this.lm.length; i++) {
+        const a = this.ls![i - 1]!;
+        const b = this.ls![i]!;
+        if (a > b || (a === b && this.lm[i - 1]! >= this.lm[i]!)) throw new Error('listpack out of order');
+      }
+      return;
+    }
+    this.zsl!.verify();
+    if (this.dict!.size !== this.zsl!.length || this.nodes!.length !== this.zsl!.length) throw new Error('size mismatch');
+    this.nodes!.forEach((n, i) => {
+      if (n.slot !== i || this.dict!.get(n.ele) !== n) throw new Error('dense array mismatch');
+    });
+  }
+
+  // ---- internals ----
+
+  private lpInsert(m: string, s0: number): void {
+    // A listpack stores -0 as the integer 0, so Redis reads it back as 0.
+    const score = s0 === 0 ? 0 : s0;
+    const ms = this.lm!;
+    const ss = this.ls!;
+    let lo = 0;
+    let hi = ms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = ss[mid]!;
+      if (s < score || (s === score && ms[mid]! < m)) lo = mid + 1;
+      else hi = mid;
+    }
+    ms.splice(lo, 0, m);
+    ss.splice(lo, 0, score);
+  }
+
+  private toSkiplist(): void {
+    if (this.lm === null) return;
+    const ms = this.lm;
+    const ss = this.ls!;
+    this.lm = null;
+    this.ls = null;
+    this.zsl = new SkipList();
+    this.dict = new Map();
+    this.nodes = [];
+    for (let i = 0; i < ms.length; i++) this.skInsert(ms[i]!, ss[i]!);
+  }
+
+  private skInsert(m: string, score: number): void {
+    const node = this.zsl!.insert(score, m);
+    node.slot = this.nodes!.length;
+    this.nodes!.push(node);
+    this.dict!.set(m, node);
+  }
+
+  private skRemove(node: ZNode): void {
+    this.zsl!.delete(node.score, node.ele);
+    this.dict!.delete(node.ele);
+    const nodes = this.nodes!;
+    const last = nodes.pop()!;
+    if (last !== node) {
+      last.slot = node.slot;
+      nodes[node.slot] = last;
+    }
+  }
+}
