@@ -3,6 +3,7 @@
 // (`$EOF:<40 chars>\r\n` + bytes + the same 40 chars), and the replica's incremental reader of it.
 // No sockets and no RDB parsing here: payload bytes are handed to the caller as they come.
 
+import { assert } from '../util/assert.js';
 import { randomHex40 } from './psync.js';
 
 export const EOF_MARK_LEN = 40;
@@ -56,7 +57,9 @@ export class RdbTransferReader {
     return this.state === 'done';
   }
 
+  /** Reads one chunk. After 'end' or 'error' the link belongs to the stream: push no more. */
   push(chunk: Buffer): TransferEvent[] {
+    assert(this.state !== 'done', 'transfer already ended');
     const out: TransferEvent[] = [];
     let c = chunk;
     while (c.length > 0 && this.state === 'line') c = this.readLine(c, out);
