@@ -182,4 +182,15 @@ export const Err = {
   weightNotFloat: () => err('ERR weight value is not a float'),
   /** nodis only: a reply Redis would build without bound (e.g. SRANDMEMBER key -1e18) is refused. */
   replyTooLarge: () => err('ERR reply would be too large'),
+  // Replication: SYNC/PSYNC gates and REPLCONF (replbuf area)
+  psyncFailoverToPrimary: () => err("ERR PSYNC FAILOVER can't be sent to a master."),
+  psyncFailoverReplid: () => err('ERR PSYNC FAILOVER replid must match my replid.'),
+  syncWhileFailingOver: () => err("NOMASTERLINK Can't SYNC while failing over"),
+  syncWhileNoPrimaryLink: () => err("NOMASTERLINK Can't SYNC while not connected with my master"),
+  syncWithPendingOutput: () => err('ERR SYNC and PSYNC are invalid with pending output'),
+  filteredReplicaNeedsEof: () => err('ERR Filtered replica requires EOF capability'),
+  replconfUnknownOption: (opt: string) => err(oneLine(`ERR Unrecognized REPLCONF option: ${opt}`)),
+  replconfIpTooLong: (bytes: number) => err(`ERR REPLCONF ip-address provided by replica instance is too long: ${bytes} bytes`),
+  replconfFilterMissing: () => err('ERR Missing rdb-filter-only values'),
+  replconfFilterUnsupported: (opt: string) => err(oneLine(`ERR Unsupported rdb-filter-only option: ${opt}`)),
 } as const;
