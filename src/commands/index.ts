@@ -4,6 +4,7 @@ import type { Family } from './table.js';
 import { connectionFamily } from './connection.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
+import { pubsubFamily } from './pubsub.js';
 import { stringFamily } from './string.js';
 import { commandFamily } from './server/command.js';
 import { introspectionFamily } from './server/introspection.js';
@@ -15,4 +16,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   introspectionFamily,
   listFamily,
   hashFamily,
+  pubsubFamily,
 ];

@@ -8,6 +8,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import { Err } from '../resp/errors.js';
 import type { Reply } from '../resp/reply.js';
 import type { Client } from '../session/client.js';
+import type { PubSub } from '../pubsub/registry.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
@@ -40,6 +41,8 @@ export interface ServerApi {
   log(level: LogLevel, message: string): void;
   /** INFO, SLOWLOG, LATENCY, MEMORY, MONITOR and DEBUG services (server/introspection.ts). */
   readonly introspection: IntrospectionApi;
+  /** Pub/sub subscriptions and publishing (pubsub/registry.ts). */
+  readonly pubsub: PubSub;
 }
 
 export class Ctx {

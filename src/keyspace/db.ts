@@ -37,8 +37,13 @@ export class Db {
   /** A lookup on behalf of a reading command: counts keyspace hits and misses. */
   lookupRead(key: string): Value | undefined {
     const v = this.lookup(key);
-    if (v === undefined) this.ks.stats.keyspaceMisses++;
-    else this.ks.stats.keyspaceHits++;
+    if (v === undefined) {
+      this.ks.stats.keyspaceMisses++;
+      // Redis emits keymiss exactly where it counts a miss (lookupKeyRead).
+      this.ks.hooks.notify('m', 'keymiss', key, this.index);
+    } else {
+      this.ks.stats.keyspaceHits++;
+    }
     return v;
   }
 

@@ -108,4 +108,7 @@ export const Err = {
   hashValueNotFloat: () => err('ERR hash value is not a float'),
   invalidCursor: () => err('ERR invalid cursor'),
   valueNanOrInfinity: () => err('ERR value is NaN or Infinity'),
+  // Pub/sub (commands/pubsub.ts, pubsub/registry.ts)
+  subscribedMode: (fullName: string) =>
+    err(`ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),
 } as const;

@@ -4,6 +4,8 @@
 
 import type { ConfigApi } from '../exec/context.js';
 import { globMatch } from '../util/glob.js';
+import { parseKeyspaceEventsDirective, showKeyspaceEvents } from '../pubsub/keyspace-events.js';
+import { DEFAULT_OUTPUT_LIMITS, parseOutputLimitsDirective } from '../pubsub/output-limits.js';
 
 export type DirectiveType = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'special';
 
@@ -24,7 +26,9 @@ export interface Directive {
   max?: number;
   values?: readonly string[];
   /** Validates and normalizes a value; returns the canonical text or an error message. */
-  parse?: (v: string) => string | { error: string };
+  parse?: (v: string, current?: string) => string | { error: string };
+  /** What CONFIG GET prints for the stored text, when that differs from it. */
+  format?: (stored: string) => string;
 }
 
 type Typed = string | number | boolean;
@@ -64,6 +68,10 @@ export const DIRECTIVES: Directive[] = [
   { name: 'list-compress-depth', type: 'int', default: '0', min: 0, max: 2147483647 },
   { name: 'hash-max-listpack-entries', aliases: ['hash-max-ziplist-entries'], type: 'int', default: '512', min: 0, max: Number.MAX_SAFE_INTEGER },
   { name: 'hash-max-listpack-value', aliases: ['hash-max-ziplist-value'], type: 'memory', default: '64', min: 0, max: Number.MAX_SAFE_INTEGER },
+  // Pub/sub: keyspace notification classes; output limits per client class (a value names some
+  // classes and the others keep theirs, so the parser sees the current value).
+  { name: 'notify-keyspace-events', type: 'string', default: '', parse: parseKeyspaceEventsDirective, format: showKeyspaceEvents },
+  { name: 'client-output-buffer-limit', type: 'special', default: DEFAULT_OUTPUT_LIMITS, parse: parseOutputLimitsDirective },
 ];
 
 /** A space-separated list of percentiles, each a number in [0, 100]. */
@@ -190,7 +198,7 @@ export class Config implements ConfigApi {
 
   private convert(d: Directive, value: string): Typed | { error: string } {
     if (d.parse) {
-      const r = d.parse(value);
+      const r = d.parse(value, this.values.has(d.name) ? String(this.values.get(d.name)) : undefined);
       if (typeof r === 'object') return r;
       value = r;
     }
@@ -221,7 +229,8 @@ export class Config implements ConfigApi {
   }
 }
 
-function render(_d: Directive, v: Typed): string {
+function render(d: Directive, v: Typed): string {
+  if (d.format !== undefined) return d.format(String(v));
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   return String(v);
 }

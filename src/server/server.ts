@@ -12,6 +12,7 @@ import { Propagator } from '../exec/propagate.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Connection, SessionSink } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
+import { PubSub } from '../pubsub/registry.js';
 import { Err } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
@@ -37,6 +38,8 @@ export class Server implements ExecHost {
   configFile = '';
   /** Stats, slowlog, latency, MONITOR and DEBUG services (INFO and friends). */
   readonly introspection: Introspection;
+  /** Pub/sub registry and keyspace notifications. */
+  readonly pubsub: PubSub;
   private readonly listener: Listener;
   private cronTimer: NodeJS.Timeout | null = null;
   /** Clients with replies written outside their own read batch, flushed once per loop turn. */
@@ -52,7 +55,7 @@ export class Server implements ExecHost {
       config.num('databases'),
       {
         keyChanged: () => {},
-        notify: () => {},
+        notify: (cls, event, key, db) => this.pubsub.notifyKeyspace(cls, event, key, db),
         expired: (db, key) => this.propagator.add(db.index, ['DEL', key]),
         expiryPolicy: () => 'delete',
       },
@@ -65,6 +68,8 @@ export class Server implements ExecHost {
       check: (client, cmd) =>
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
+    this.pubsub = new PubSub(this);
+    this.dispatcher.addGate(this.pubsub.subscribedModeGate);
     this.listener = new Listener((conn) => this.accept(conn));
   }
 
@@ -155,11 +160,13 @@ export class Server implements ExecHost {
   private runOne(client: Client, argv: string[]): void {
     const mark = client.replyMode === 'on' ? 0 : client.reply.mark();
     const modeBefore = client.replyMode;
+    this.pubsub.current = client;
     this.dispatcher.execute(client, argv);
     if (modeBefore !== 'on') {
       client.reply.rewind(mark);
       if (modeBefore === 'skip' && client.replyMode === 'skip') client.replyMode = 'on';
     }
+    this.pubsub.afterCommand(client);
   }
 
   private endBatch(client: Client): void {
@@ -195,6 +202,7 @@ export class Server implements ExecHost {
     client.closing = true;
     this.clients.remove(client);
     this.introspection.clientGone(client);
+    this.pubsub.forget(client);
     client.transport.close();
   }
 
