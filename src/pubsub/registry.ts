@@ -13,7 +13,8 @@ import { outputLimitsOf, overLimit, type OutputLimit } from './output-limits.js'
 
 /** What the registry needs from the server. */
 export interface PubSubHost {
-  readonly config: { get(name: string): string | undefined; onChange: (name: string) => void };
+  /** str() gives a directive's stored text ('' when unknown). */
+  readonly config: { str(name: string): string; onChange: (name: string) => void };
   /** Makes sure a client's buffered output leaves at the end of this loop turn. */
   scheduleFlush(c: Client): void;
   disconnect(c: Client): void;
@@ -76,9 +77,10 @@ export class PubSub {
 
   private refreshSettings(): void {
     const c = this.host.config;
-    this.notifyFlags = parseKeyspaceEvents(c.get('notify-keyspace-events') ?? '') ?? 0;
-    const limits = c.get('client-output-buffer-limit');
-    if (limits !== undefined) this.pubsubLimit = outputLimitsOf(limits).pubsub;
+    // The stored text, not CONFIG GET's: with 'A' on, GET hides an 'n' that is still in force.
+    this.notifyFlags = parseKeyspaceEvents(c.str('notify-keyspace-events')) ?? 0;
+    const limits = c.str('client-output-buffer-limit');
+    if (limits !== '') this.pubsubLimit = outputLimitsOf(limits).pubsub;
   }
 
   // ---- counts (INFO, PUBSUB) ----
