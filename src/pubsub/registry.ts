@@ -77,7 +77,7 @@ export class PubSub {
 
   private refreshSettings(): void {
     const c = this.host.config;
-    // The stored text, not CONFIG GET's: with 'A' on, GET hides an 'n' that is still in force.
+    // The stored text, not what CONFIG GET prints: with 'A' on, that hides an 'n' still in force.
     this.notifyFlags = parseKeyspaceEvents(c.str('notify-keyspace-events')) ?? 0;
     const limits = c.str('client-output-buffer-limit');
     if (limits !== '') this.pubsubLimit = outputLimitsOf(limits).pubsub;
