@@ -25,16 +25,15 @@ export const connectionFamily = defineFamily('connection', [
 
 function ping(ctx: Ctx): void {
   if (ctx.argc > 2) throw Err.arity('ping');
-  // A RESP2 client in subscribed mode can only read arrays: Redis answers ["pong", message].
-  if (ctx.client.flagLetters.has('P') && ctx.client.resp === 2) {
+  if (ctx.client.subscriptions !== null && ctx.client.resp === 2) {
+    // A subscribed RESP2 client reads every reply as a pub/sub message: PING answers in that shape.
     ctx.reply.array(2);
     ctx.reply.bulk('pong');
-    ctx.reply.bulk(ctx.argc === 1 ? '' : ctx.arg(1));
-  } else if (ctx.argc === 1) {
-    ctx.reply.simple('PONG');
-  } else {
-    ctx.reply.bulk(ctx.arg(1));
+    ctx.reply.bulk(ctx.argc === 2 ? ctx.arg(1) : '');
+    return;
   }
+  if (ctx.argc === 1) ctx.reply.simple('PONG');
+  else ctx.reply.bulk(ctx.arg(1));
 }
 
 function select(ctx: Ctx): void {

@@ -6,6 +6,7 @@ import { dumpRestoreFamily } from './dump-restore.js';
 import { genericFamily } from './generic/index.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
+import { pubsubFamily } from './pubsub.js';
 import { commandFamily } from './server/command.js';
 import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
@@ -29,4 +30,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   dumpRestoreFamily,
   setFamily,
   sortedSetFamily,
+  pubsubFamily,
 ];

@@ -257,6 +257,9 @@ export function legacyKeys(specs: readonly KeySpec[]): LegacyKeys {
 
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
+  /** The same commands by their uppercase names: clients mostly send 'GET', and a second map
+   * spares a toLowerCase and a failed lookup per command. */
+  private readonly byUpperName = new Map<string, Command>();
 
   constructor(families: readonly Family[]) {
     for (const fam of families) for (const spec of fam.specs) this.register(spec, fam.group, null);
@@ -286,6 +289,7 @@ export class CommandTable {
     if (parent === null) {
       if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} declared twice`);
       this.byName.set(spec.name, cmd);
+      this.byUpperName.set(spec.name.toUpperCase(), cmd);
     }
     if (subs) for (const sub of spec.subcommands!) subs.set(sub.name, this.register(sub, group, cmd));
     return cmd;
@@ -297,13 +301,17 @@ export class CommandTable {
     const cmd = this.byName.get(key);
     if (cmd === undefined) return false;
     this.byName.delete(key);
-    if (to !== '') this.byName.set(to.toLowerCase(), cmd);
+    this.byUpperName.delete(key.toUpperCase());
+    if (to !== '') {
+      this.byName.set(to.toLowerCase(), cmd);
+      this.byUpperName.set(to.toUpperCase(), cmd);
+    }
     return true;
   }
 
   /** A top-level command by (any case) name. */
   get(name: string): Command | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    return this.byUpperName.get(name) ?? this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
   /**

@@ -11,6 +11,8 @@ import { Ctx, type ServerApi } from './context.js';
 export interface ExecHost extends ServerApi {
   /** Bookkeeping after each executed command: slowlog, MONITOR, latency, stats. */
   afterCall(client: Client, cmd: Command, argv: readonly string[], usec: number, failed: boolean): void;
+  /** The client whose command is running (Redis's current_client): set for the outermost call. */
+  currentClient: Client | null;
   /** A bug surfaced as an exception: log it loudly; the client gets an error reply. */
   internalError(cmd: Command, e: unknown): string;
 }
@@ -22,6 +24,7 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
   if (outermost) {
     ks.now = Date.now();
     ks.noTouch = client.noTouch;
+    host.currentClient = client;
     if (cmd.flags.has('touches_arbitrary_keys')) prop.noWrap = true;
   }
   prop.depth++;
@@ -46,7 +49,10 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
     if (effect !== null) prop.add(db, effect);
   }
   prop.depth--;
-  if (outermost) prop.flush();
+  if (outermost) {
+    prop.flush();
+    host.currentClient = null;
+  }
   client.lastCommand = cmd.fullName;
   host.afterCall(client, cmd, ctx.shownArgv(), usec, failed);
 }

@@ -8,6 +8,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import { Err, type CommandError } from '../resp/errors.js';
 import type { Reply } from '../resp/reply.js';
 import type { Client } from '../session/client.js';
+import type { PubSub } from '../pubsub/registry.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
@@ -71,6 +72,8 @@ export interface ServerApi {
   readonly sessions: SessionControl;
   /** The Redis version nodis reports (HELLO, INFO redis_version). */
   readonly redisVersion: string;
+  /** Pub/sub subscriptions and publishing (pubsub/registry.ts). */
+  readonly pubsub: PubSub;
 }
 
 export class Ctx {

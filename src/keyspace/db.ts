@@ -63,8 +63,13 @@ export class Db {
   /** A lookup on behalf of a reading command: counts keyspace hits and misses. */
   lookupRead(key: string, noTouch = false): Value | undefined {
     const v = noTouch ? this.peek(key) : this.lookup(key);
-    if (v === undefined) this.ks.stats.keyspaceMisses++;
-    else this.ks.stats.keyspaceHits++;
+    if (v === undefined) {
+      this.ks.stats.keyspaceMisses++;
+      // Redis emits keymiss exactly where it counts a miss (lookupKeyRead).
+      if (this.ks.notifying) this.ks.hooks.notify('m', 'keymiss', key, this.index);
+    } else {
+      this.ks.stats.keyspaceHits++;
+    }
     return v;
   }
 
@@ -139,10 +144,33 @@ export class Db {
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
   }
 
+  /**
+   * SET's store: lazily expires the old value as a write lookup would, then adds or overwrites in
+   * one probe of the table. Returns true when the key is new (the 'new' event was emitted).
+   */
+  store(key: string, value: Value, keepTtl: boolean): boolean {
+    if (this.expires.size > 0) this.expireIfNeeded(key);
+    const slot = keySlot(key);
+    this.ks.beforeChange(this, key, slot);
+    let table = this.tables[slot];
+    if (table === undefined) table = this.tables[slot] = new KeyTable();
+    const size = table.size;
+    const i = table.set(key, value, this.ks.newAccessWord(), false);
+    if (table.size !== size) {
+      this.count++;
+      if (this.ks.notifying) this.ks.hooks.notify('n', 'new', key, this.index);
+      return true;
+    }
+    if (!this.ks.lfu) table.setMetaAt(i, this.ks.newAccessWord());
+    else if (!this.ks.noTouch) table.setMetaAt(i, this.ks.touchedWord(table.metaAt(i)));
+    if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    return false;
+  }
+
   /** Adds a key that does not exist yet; notifies the 'new' event. */
   add<T extends Value>(key: string, value: T): T {
     this.set(key, value, true);
-    this.ks.hooks.notify('n', 'new', key, this.index);
+    if (this.ks.notifying) this.ks.hooks.notify('n', 'new', key, this.index);
     return value;
   }
 
@@ -187,7 +215,7 @@ export class Db {
   changed(key: string, event: string | null, dirty = 1): void {
     this.ks.dirty += dirty;
     this.ks.hooks.keyChanged(this, key);
-    if (event !== null) this.ks.hooks.notify(eventClass(event), event, key, this.index);
+    if (event !== null && this.ks.notifying) this.ks.hooks.notify(eventClass(event), event, key, this.index);
   }
 
   /** Emits a keyspace event without a modification (e.g. keymiss). */

@@ -62,6 +62,11 @@ export class Keyspace {
   lfu = false;
   lfuLogFactor = 10;
   lfuDecayTime = 1;
+  /**
+   * False while notify-keyspace-events selects nothing: modifications then skip classifying
+   * and publishing their events altogether (the common case, on every write's path).
+   */
+  notifying = false;
   /** Set while the running command must not update access times (CLIENT NO-TOUCH). */
   noTouch = false;
   /** The random source of LFU increments (tests may make it deterministic). */

@@ -193,4 +193,7 @@ export const Err = {
   replconfIpTooLong: (bytes: number) => err(`ERR REPLCONF ip-address provided by replica instance is too long: ${bytes} bytes`),
   replconfFilterMissing: () => err('ERR Missing rdb-filter-only values'),
   replconfFilterUnsupported: (opt: string) => err(oneLine(`ERR Unsupported rdb-filter-only option: ${opt}`)),
+  // Pub/sub (commands/pubsub.ts, pubsub/registry.ts)
+  subscribedMode: (fullName: string) =>
+    err(`ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),
 } as const;

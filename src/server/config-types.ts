@@ -230,7 +230,9 @@ export function parseKeyspaceEvents(args: readonly string[]): ParseResult {
     for (const c of EVENT_CLASSES) if (set.has(c)) text += c;
   }
   for (const c of 'KEm') if (set.has(c)) text += c;
-  return { value: text, text };
+  // The stored value keeps an 'n' that the printed text hides behind 'A': it is still in force.
+  const value = text.startsWith('A') && set.has('n') ? text + 'n' : text;
+  return { value, text };
 }
 
 function parseBind(args: readonly string[]): ParseResult {

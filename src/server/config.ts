@@ -69,6 +69,12 @@ export class Config implements ConfigApi {
     return this.get(name) ?? '';
   }
 
+  /** The stored value as text, where it differs from what CONFIG GET prints (e.g. an 'n' behind 'A'). */
+  stored(name: string): string {
+    const v = this.typedByAnyName(name);
+    return v === undefined ? '' : String(v);
+  }
+
   private typedByAnyName(name: string): Typed | undefined {
     const d = findDirective(name);
     if (d === undefined) throw new Error(`unknown config ${name}`);
@@ -158,7 +164,8 @@ export class Config implements ConfigApi {
         return failed(d.name, r.error);
       }
       const v = this.normalize(d, r);
-      if (v.text !== old[i]!.text) changed.push(d);
+      // Compared by stored value: a change CONFIG GET cannot show (an 'n' behind 'A') still applies.
+      if (v.text !== old[i]!.text || v.value !== old[i]!.value) changed.push(d);
       this.values.set(d.name, v);
     }
     const hooks = this.hooksFor(changed);

@@ -38,6 +38,8 @@ export interface IntrospectionHost {
   readonly configFile: string;
   log(level: LogLevel, message: string): void;
   scheduleFlush(c: Client): void;
+  /** Pub/sub counts for INFO stats. */
+  readonly pubsub: { readonly channelCount: number; readonly patternCount: number; readonly shardChannelCount: number };
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */

@@ -11,6 +11,7 @@ import { Dispatcher } from '../exec/dispatcher.js';
 import { Propagator } from '../exec/propagate.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { Listener } from '../net/listener.js';
+import { PubSub } from '../pubsub/registry.js';
 import { Err, type CommandError } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
@@ -34,6 +35,11 @@ export class Server implements ExecHost {
   readonly propagator = new Propagator();
   readonly dispatcher: Dispatcher;
   readonly sessions: Sessions;
+  readonly pubsub: PubSub;
+  /** The client whose command is running (Redis's current_client), set by call(). */
+  currentClient: Client | null = null;
+  /** Run after each client command once its reply is written; set only while needed. */
+  afterCommand: ((c: Client) => void) | null = null;
   readonly redisVersion = REDIS_COMPAT_VERSION;
   readonly startTime = Date.now();
   /** Path of the config file given at startup ('' when none); set by the config loader. */
@@ -59,7 +65,7 @@ export class Server implements ExecHost {
       config.num('databases'),
       {
         keyChanged: () => {},
-        notify: () => {},
+        notify: (cls, event, key, db) => this.pubsub.notifyKeyspace(cls, event, key, db),
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
         expiryPolicy: () => this.sessions.pause.expiryPolicy(),
       },
@@ -75,7 +81,13 @@ export class Server implements ExecHost {
       check: (client, cmd) =>
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
+    this.pubsub = new PubSub(this);
+    this.dispatcher.addGate(this.pubsub.subscribedModeGate);
+    const syncNotifying = () => { this.ks.notifying = this.pubsub.notifying; };
+    syncNotifying();
+    config.onApply(['notify-keyspace-events'], syncNotifying);
     this.sessions = new Sessions(this);
+    this.clients.onClose((c) => this.pubsub.forget(c));
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);

@@ -22,6 +22,8 @@ export interface SessionHost {
   /** Byte counters, plus the per-batch counters INFO reports (eventloop cycles, writes). */
   readonly stats: IoStats & { eventLoopCycles: number; eventLoopUsecSum: number; writes: number };
   log(level: LogLevel, message: string): void;
+  /** Set while something must run after a client's command and its reply (held pub/sub messages). */
+  readonly afterCommand: ((c: Client) => void) | null;
   /** Counts an error reply (INFO errorstats). */
   countError(text: string): void;
   /** True while the server accepts no new clients (shutting down). */
@@ -172,7 +174,9 @@ export class Sessions implements SessionControl {
   runOne(client: Client, argv: string[]): boolean {
     const mode = client.replyMode;
     if (mode === 'on') {
-      return this.host.dispatcher.execute(client, argv);
+      if (!this.host.dispatcher.execute(client, argv)) return false;
+      if (this.host.afterCommand !== null) this.host.afterCommand(client);
+      return true;
     }
     const mark = client.reply.mark();
     // SKIP applies to exactly one command; the command itself may set a new mode.
@@ -182,6 +186,7 @@ export class Sessions implements SessionControl {
       return false;
     }
     if (mode === 'skip' || client.replyMode === 'off') client.reply.rewind(mark);
+    if (this.host.afterCommand !== null) this.host.afterCommand(client);
     return true;
   }
 

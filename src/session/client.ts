@@ -2,6 +2,7 @@
 // parsed commands not yet executed. A Client knows its transport only through the small
 // Transport interface; it never sees a socket.
 
+import type { ClientSubscriptions } from '../pubsub/registry.js';
 import { RespWriter } from '../resp/reply.js';
 
 export interface Transport {
@@ -51,6 +52,11 @@ export class Client {
   readonly flagLetters = new Set<string>();
   /** Sum of argument bytes of the command being run (CLIENT LIST argv-mem). */
   argvMem = 0;
+  /**
+   * Pub/sub channels, patterns and shard channels (CLIENT LIST sub/psub/ssub; flag P is set
+   * with them); null while there are none. pubsub/registry.ts keeps it in step.
+   */
+  subscriptions: ClientSubscriptions | null = null;
   readonly reply: RespWriter;
 
   // ---- session layer (session/, server/sessions.ts) ----

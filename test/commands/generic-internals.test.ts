@@ -36,7 +36,8 @@ function harness(conf: Record<string, string> = {}) {
   const props: string[] = [];
   server.propagator.addTarget({ feed: (db, argv) => { props.push(`${db}:${argv.join(' ')}`); } });
   const events: string[] = [];
-  server.ks.hooks.notify = (_cls, event, key, db) => { events.push(`${db}:${event}:${key}`); };
+  server.ks.hooks.notify = (_cls, event, key, db) => { if (event !== 'keymiss') events.push(`${db}:${event}:${key}`); };
+  server.ks.notifying = true;
   const client = new Client(1, transport, () => {});
   client.authenticated = true;
   const run = (...argv: string[]): RespValue => {

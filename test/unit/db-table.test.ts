@@ -17,7 +17,9 @@ function makeKs(policy: ExpiryPolicy = 'delete', events: string[] = []): Keyspac
     expired: (db, key) => { events.push(`${db.index}:propagate-del:${key}`); },
     expiryPolicy: () => policy,
   };
-  return new Keyspace(4, hooks, () => new Error('WRONGTYPE'));
+  const ks = new Keyspace(4, hooks, () => new Error('WRONGTYPE'));
+  ks.notifying = true;
+  return ks;
 }
 
 describe('KeyTable', () => {

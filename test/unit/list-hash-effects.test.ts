@@ -31,6 +31,7 @@ function setup(config: Record<string, string> = {}): void {
   events = [];
   server.propagator.addTarget({ feed: (_db, argv) => { fed.push([...argv]); } });
   server.ks.hooks.notify = (_c, ev, key) => { events.push(`${ev}:${key}`); };
+  server.ks.notifying = true;
   client = new Client(1, transport, () => {});
   client.authenticated = true;
 }

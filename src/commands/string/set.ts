@@ -88,8 +88,7 @@ function replyGet(ctx: Ctx, key: string): StringValue | undefined {
 
 /** Stores a string value as Redis's setKey does: a new key is added (the 'new' event). */
 export function storeString(db: Db, key: string, value: StringValue, keepTtl: boolean): void {
-  if (db.lookupWrite(key) === undefined) db.add(key, value);
-  else db.set(key, value, keepTtl);
+  db.store(key, value, keepTtl);
 }
 
 /** What setGeneric replies when it stores, and when NX/XX stop it. */

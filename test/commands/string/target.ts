@@ -99,10 +99,13 @@ async function startNodisTarget(config: Record<string, string>): Promise<StringT
       const original = hooks.notify;
       // The 'new' class is not part of notify-keyspace-events KEA, which the Redis side uses.
       hooks.notify = (_cls, event, key) => { if (event !== 'new') seen.push(`${event} ${key}`); };
+      const notifying = server.ks.notifying;
+      server.ks.notifying = true;
       try {
         await body();
       } finally {
         hooks.notify = original;
+        server.ks.notifying = notifying;
       }
       return seen;
     },
