@@ -341,13 +341,13 @@ describe('CLIENT PAUSE', () => {
     await admin.send('CLIENT', 'PAUSE', '300', 'WRITE');
     const start = Date.now();
     const readOnly = await b.send('EXEC');
-    const tRead = Date.now() - start;
+    const readMs = Date.now() - start;
     const written = await a.send('EXEC');
-    const tWrite = Date.now() - start;
+    const writeMs = Date.now() - start;
     assert.deepEqual(readOnly, [null]);
-    assert.ok(tRead < 200, `the read-only EXEC was not held (${tRead} ms)`);
+    assert.ok(readMs < 200, `the read-only EXEC was not held (${readMs} ms)`);
     assert.deepEqual(written, ['OK']);
-    assert.ok(tWrite >= 200, `the writing EXEC waited (${tWrite} ms)`);
+    assert.ok(writeMs >= 200, `the writing EXEC waited (${writeMs} ms)`);
     await admin.send('CLIENT', 'UNPAUSE');
     for (const x of [admin, a, b]) x.close();
   });
