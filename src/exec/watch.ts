@@ -35,6 +35,11 @@ export class Watches {
     this.byDb = ks.dbs.map(() => new Map<string, Watch[]>());
   }
 
+  /** Watched (client, key) pairs in all dbs. */
+  get size(): number {
+    return this.total;
+  }
+
   /** Number of keys a client watches. */
   countOf(client: Client): number {
     return this.byClient.get(client)?.length ?? 0;
