@@ -61,6 +61,8 @@ function setInfo(ctx: Ctx): void {
 /** The caller's own line shows the command it is running and its argument bytes, as in Redis. */
 function lineFor(ctx: Ctx, c: Client, now: number): string {
   if (c !== ctx.client) return clientInfoLine(c, now);
+  // Inside EXEC Redis shows the EXEC being run: its name and its argument bytes.
+  if (ctx.inTransaction) return clientInfoLine(c, now, 'exec', 4);
   let argvMem = 0;
   for (const a of ctx.argv) argvMem += a.length;
   return clientInfoLine(c, now, ctx.cmd.fullName, argvMem);

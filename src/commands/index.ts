@@ -15,6 +15,7 @@ import { shutdownFamily } from './server/shutdown.js';
 import { setFamily } from './set.js';
 import { sortedSetFamily } from './sorted-set/index.js';
 import { stringFamily } from './string.js';
+import { transactionsFamily } from './transactions.js';
 
 export const ALL_FAMILIES: readonly Family[] = [
   connectionFamily,
@@ -31,4 +32,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   setFamily,
   sortedSetFamily,
   pubsubFamily,
+  transactionsFamily,
 ];

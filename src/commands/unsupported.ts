@@ -158,10 +158,5 @@ export const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
   ['xrevrange', 'not implemented yet: stream'],
   ['xsetid', 'not implemented yet: stream'],
   ['xtrim', 'not implemented yet: stream'],
-  ['discard', 'not implemented yet: transactions'],
-  ['exec', 'not implemented yet: transactions'],
-  ['multi', 'not implemented yet: transactions'],
-  ['unwatch', 'not implemented yet: transactions'],
-  ['watch', 'not implemented yet: transactions'],
   // END LIST
 ]);

@@ -74,6 +74,19 @@ export interface ServerApi {
   readonly redisVersion: string;
   /** Pub/sub subscriptions and publishing (pubsub/registry.ts). */
   readonly pubsub: PubSub;
+  /** MULTI / EXEC / DISCARD / WATCH / UNWATCH (exec/multi.ts). */
+  readonly transactions: TransactionsApi;
+}
+
+/** The transaction services commands use (exec/multi.ts implements them). */
+export interface TransactionsApi {
+  /** True while the commands queued by MULTI run inside EXEC. */
+  readonly inExec: boolean;
+  multi(ctx: Ctx): void;
+  exec(ctx: Ctx): void;
+  discard(ctx: Ctx): void;
+  watch(ctx: Ctx): void;
+  unwatch(ctx: Ctx): void;
 }
 
 export class Ctx {
@@ -95,6 +108,14 @@ export class Ctx {
   /** The client's selected database. */
   get db(): Db {
     return this.server.ks.dbs[this.client.dbIndex]!;
+  }
+
+  /**
+   * True when this command runs inside EXEC (queued by MULTI): blocking commands must not block
+   * then and act as their non-blocking forms.
+   */
+  get inTransaction(): boolean {
+    return this.server.transactions.inExec;
   }
 
   get argc(): number {

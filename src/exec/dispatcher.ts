@@ -1,6 +1,7 @@
 // From a parsed argv to call(): command lookup, arity, authentication and the other gates
 // Redis applies before running a command. Rejections are counted as rejected calls.
-// Transactions, loading, replica read-only and OOM gates plug in here as they are built. A
+// Loading, replica read-only and OOM gates plug in here as they are built; MULTI queueing comes
+// last, after the pause check (TransactionHooks, one comparison for clients not in MULTI). A
 // command that must wait (CLIENT PAUSE) is not run: execute() says so and the session layer keeps
 // it queued and runs it again later, which is how blocked clients will be resumed as well.
 
@@ -14,12 +15,22 @@ export interface Gate {
   check(client: Client, cmd: Command, argv: readonly string[]): CommandError | null;
 }
 
+/** How MULTI plugs in (exec/multi.ts); consulted only for clients in MULTI and for rejections. */
+export interface TransactionHooks {
+  /** After every check passed, for a client in MULTI: true when the command was queued. */
+  queue(client: Client, cmd: Command, argv: string[]): boolean;
+  /** A rejected command (null when unknown): flags the transaction; returns the error to reply. */
+  rejected(client: Client, cmd: Command | null, argv: readonly string[], text: string): string;
+}
+
 export class Dispatcher {
   private readonly gates: Gate[] = [];
   /** Rejected commands (unknown, arity, gates): INFO stats total_error_replies counts them too. */
   rejectedCalls = 0;
   /** Says whether a client's command must wait (a pause); checked after every gate passed. */
   postpone: ((client: Client, cmd: Command) => boolean) | null = null;
+  /** MULTI queueing and EXECABORT (set by the server). */
+  transactions: TransactionHooks | null = null;
 
   constructor(private readonly host: ExecHost) {}
 
@@ -58,11 +69,13 @@ export class Dispatcher {
   /** Runs one command; false when it must wait and was not run (the caller keeps it queued). */
   execute(client: Client, argv: string[]): boolean {
     let cmd: Command;
+    let found: Command | null = null;
     try {
       // CLIENT LIST's cmd= names the last command looked up, even when it was then rejected
       // (an unknown one reads NULL), and a command held by a pause.
       client.lastCommand = 'NULL';
       cmd = this.lookup(argv);
+      found = cmd;
       client.lastCommand = cmd.fullName;
       this.checkArity(cmd, argv);
       for (const g of this.gates) {
@@ -75,10 +88,16 @@ export class Dispatcher {
     } catch (e) {
       if (!(e instanceof CommandError)) throw e;
       this.rejectedCalls++;
-      client.reply.error(e.text);
+      const tx = this.transactions;
+      // A rejection inside MULTI dooms the transaction; a rejected EXEC discards it.
+      const text = tx !== null && (client.multiCount >= 0 || found?.fullName === 'exec')
+        ? tx.rejected(client, found, argv, e.text)
+        : e.text;
+      client.reply.error(text);
       return true;
     }
     if (this.postpone !== null && this.postpone(client, cmd)) return false;
+    if (client.multiCount >= 0 && this.transactions !== null && this.transactions.queue(client, cmd, argv)) return true;
     call(this.host, client, cmd, argv);
     return true;
   }

@@ -24,6 +24,8 @@ export interface KeyspaceHooks {
   flushed?(dbIndex: number): void;
   /** SWAPDB exchanged two databases: WATCH and clients blocked on keys must be told. */
   swapped?(a: number, b: number): void;
+  /** A database is about to be emptied (its keys are still there): WATCH must be told. */
+  flushing?(db: Db): void;
 }
 
 /** Observes modifications for a point-in-time snapshot (see persistence/snapshot.ts). */
@@ -106,6 +108,7 @@ export class Keyspace {
   }
 
   beforeClear(db: Db): void {
+    this.hooks.flushing?.(db);
     for (const o of this.observers) o.beforeClear(db);
   }
 

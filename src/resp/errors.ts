@@ -196,4 +196,14 @@ export const Err = {
   // Pub/sub (commands/pubsub.ts, pubsub/registry.ts)
   subscribedMode: (fullName: string) =>
     err(`ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),
+  // Transactions (MULTI/EXEC/WATCH)
+  execWithoutMulti: () => err('ERR EXEC without MULTI'),
+  discardWithoutMulti: () => err('ERR DISCARD without MULTI'),
+  multiNested: () => err('ERR MULTI calls can not be nested'),
+  watchInMulti: () => err('ERR WATCH inside MULTI is not allowed'),
+  notInMulti: () => err('ERR Command not allowed inside a transaction'),
+  execAbortPrevious: () => err('EXECABORT Transaction discarded because of previous errors.'),
+  /** EXEC itself rejected: Redis quotes the rejection without its ERR code (other codes stay). */
+  execAbortBecause: (why: string) =>
+    err(`EXECABORT Transaction discarded because of: ${why.startsWith('ERR ') ? why.slice(4) : why}`),
 } as const;

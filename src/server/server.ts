@@ -8,7 +8,9 @@ import { ALL_FAMILIES } from '../commands/index.js';
 import { call, type ExecHost } from '../exec/call.js';
 import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
+import { Transactions } from '../exec/multi.js';
 import { Propagator } from '../exec/propagate.js';
+import { Watches } from '../exec/watch.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { Listener } from '../net/listener.js';
 import { PubSub } from '../pubsub/registry.js';
@@ -40,6 +42,8 @@ export class Server implements ExecHost {
   currentClient: Client | null = null;
   /** Run after each client command once its reply is written; set only while needed. */
   afterCommand: ((c: Client) => void) | null = null;
+  /** MULTI/EXEC and WATCH (exec/multi.ts, exec/watch.ts). */
+  readonly transactions: Transactions;
   readonly redisVersion = REDIS_COMPAT_VERSION;
   readonly startTime = Date.now();
   /** Path of the config file given at startup ('' when none); set by the config loader. */
@@ -64,10 +68,12 @@ export class Server implements ExecHost {
     this.ks = new Keyspace(
       config.num('databases'),
       {
-        keyChanged: () => {},
+        keyChanged: (db, key) => this.transactions.watches.keyChanged(db, key),
         notify: (cls, event, key, db) => this.pubsub.notifyKeyspace(cls, event, key, db),
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
         expiryPolicy: () => this.sessions.pause.expiryPolicy(),
+        flushing: (db) => this.transactions.watches.flushing(db),
+        swapped: (a, b) => this.transactions.watches.swapped(a, b),
       },
       () => Err.wrongType(),
     );
@@ -81,13 +87,22 @@ export class Server implements ExecHost {
       check: (client, cmd) =>
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
+    this.transactions = new Transactions(this, new Watches(this.ks), (c, argv) => {
+      if (this.introspection.monitors.size > 0) this.introspection.monitors.feed(c, c.dbIndex, argv);
+    });
+    this.dispatcher.addGate(this.transactions.gate);
+    this.dispatcher.transactions = this.transactions;
+    this.clients.onReset((c) => this.transactions.forget(c));
+    this.clients.onClose((c) => this.transactions.forget(c));
     this.pubsub = new PubSub(this);
     this.dispatcher.addGate(this.pubsub.subscribedModeGate);
     const syncNotifying = () => { this.ks.notifying = this.pubsub.notifying; };
     syncNotifying();
     config.onApply(['notify-keyspace-events'], syncNotifying);
-    this.sessions = new Sessions(this);
     this.clients.onClose((c) => this.pubsub.forget(c));
+    this.clients.onReset((c) => this.pubsub.forget(c));
+    this.sessions = new Sessions(this);
+    this.sessions.pause.execMayReplicate = (c) => this.transactions.mayReplicate(c);
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);
