@@ -12,6 +12,7 @@ import { introspectionFamily } from './server/introspection.js';
 import { serverKeyspaceFamily } from './server/keyspace.js';
 import { shutdownFamily } from './server/shutdown.js';
 import { stringFamily } from './string.js';
+import { aofFamily } from './server/aof.js';
 
 export const ALL_FAMILIES: readonly Family[] = [
   connectionFamily,
@@ -25,4 +26,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   genericFamily,
   serverKeyspaceFamily,
   dumpRestoreFamily,
+  aofFamily,
 ];

@@ -48,6 +48,12 @@ export interface ShutdownRequest {
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 
+/** The append-only file as commands see it (persistence/aof/service.ts implements it). */
+export interface AofApi {
+  /** BGREWRITEAOF: starts a rewrite now, or says why not. */
+  bgrewrite(): 'started' | 'scheduled' | 'in-progress' | 'error';
+}
+
 /** The server services available to commands. */
 export interface ServerApi {
   readonly ks: Keyspace;
@@ -71,6 +77,8 @@ export interface ServerApi {
   readonly sessions: SessionControl;
   /** The Redis version nodis reports (HELLO, INFO redis_version). */
   readonly redisVersion: string;
+  /** BGREWRITEAOF and the other append-only file services. */
+  readonly aof: AofApi;
 }
 
 export class Ctx {

@@ -163,4 +163,8 @@ export const Err = {
   invalidFreq: () => err('ERR Invalid FREQ value, must be >= 0 and <= 255'),
   dumpPayload: () => err('ERR DUMP payload version or checksum are wrong'),
   badDataFormat: () => err('ERR Bad data format'),
+  // Append-only file (persistence/aof, BGREWRITEAOF)
+  aofRewriteInProgress: () => err('ERR Background append only file rewriting already in progress'),
+  aofRewriteFailed: () => err("ERR Can't execute an AOF background rewriting. Please check the server logs for more information."),
+  aofWriteError: (reason: string) => err(oneLine(`MISCONF Errors writing to the AOF file: ${reason}`)),
 } as const;

@@ -38,6 +38,8 @@ export interface IntrospectionHost {
   readonly configFile: string;
   log(level: LogLevel, message: string): void;
   scheduleFlush(c: Client): void;
+  /** INFO persistence's aof_* fields (persistence/aof/service.ts). */
+  aofInfo(): [string, string | number][];
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */
