@@ -62,6 +62,25 @@ async function rewrite(c: TestClient): Promise<void> {
     Number(await infoField(c, 'aof_rewrites')) > before && (await infoField(c, 'aof_rewrite_in_progress')) === '0');
 }
 
+describe('BGREWRITEAOF replies, nodis and redis-server alike', () => {
+  for (const target of ['nodis', 'redis'] as const) {
+    it(`${target}: started, already in progress, arity`, async () => {
+      const dir = newDir();
+      const s = await track(target === 'nodis' ? nodisOn(dir) : redisOn(dir));
+      const c = await s.client();
+      await c.send('SET', 'k', 'v');
+      const [first, second] = await c.pipeline([['BGREWRITEAOF'], ['BGREWRITEAOF']]);
+      assert.equal(first, 'Background append only file rewriting started');
+      assert.equal(String(second), 'RespError(ERR Background append only file rewriting already in progress)');
+      assert.equal(String(await c.send('BGREWRITEAOF', 'x')), "RespError(ERR wrong number of arguments for 'bgrewriteaof' command)");
+      await until('the rewrite', async () => (await infoField(c, 'aof_rewrite_in_progress')) === '0');
+      assert.equal(await infoField(c, 'aof_last_bgrewrite_status'), 'ok');
+      assert.equal(await infoField(c, 'aof_rewrites'), '1');
+      c.close();
+    });
+  }
+});
+
 describe('AOF interop with redis-server 7.0', () => {
   it('a directory written by Redis loads into nodis', async () => {
     const dir = newDir();

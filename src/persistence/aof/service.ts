@@ -248,7 +248,9 @@ export class AofService {
           limits: (d) => config.num(d),
           codecs: TYPE_CODECS,
           verifyChecksum: config.bool('rdbchecksum'),
-          dropExpiredBefore: Date.now(),
+          // Unlike a dump.rdb, an AOF base keeps keys that already expired: the commands after
+          // it were recorded against them (Redis skips the check for AOF preambles).
+          dropExpiredBefore: undefined,
         });
         const ver = r.aux.get('redis-ver');
         if (ver !== undefined) host.log('notice', `Loading RDB produced by version ${ver}`);

@@ -69,6 +69,9 @@ export class AofWriter implements PropagationTarget {
   // ---- PropagationTarget ----
 
   feed(dbIndex: number, argv: readonly string[]): void {
+    // No open file (turning AOF on failed and waits for a retry): the next rewrite's image will
+    // hold these writes, so buffering them would apply them twice.
+    if (this.fd === -1) return;
     if (this.timestamps) {
       const now = Math.floor(Date.now() / 1000);
       if (now > this.curTimestamp) {
