@@ -7,6 +7,7 @@ import { genericFamily } from './generic/index.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
 import { pubsubFamily } from './pubsub.js';
+import { aofFamily } from './server/aof.js';
 import { commandFamily } from './server/command.js';
 import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
@@ -33,4 +34,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   sortedSetFamily,
   pubsubFamily,
   transactionsFamily,
+  aofFamily,
 ];

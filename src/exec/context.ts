@@ -49,6 +49,12 @@ export interface ShutdownRequest {
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 
+/** The append-only file as commands see it (persistence/aof/service.ts implements it). */
+export interface AofApi {
+  /** BGREWRITEAOF: starts a rewrite now, or says why not. */
+  bgrewrite(): 'started' | 'scheduled' | 'in-progress' | 'error';
+}
+
 /** The server services available to commands. */
 export interface ServerApi {
   readonly ks: Keyspace;
@@ -76,6 +82,8 @@ export interface ServerApi {
   readonly pubsub: PubSub;
   /** MULTI / EXEC / DISCARD / WATCH / UNWATCH (exec/multi.ts). */
   readonly transactions: TransactionsApi;
+  /** BGREWRITEAOF and the other append-only file services. */
+  readonly aof: AofApi;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */

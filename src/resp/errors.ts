@@ -206,4 +206,8 @@ export const Err = {
   /** EXEC itself rejected: Redis quotes the rejection without its ERR code (other codes stay). */
   execAbortBecause: (why: string) =>
     err(`EXECABORT Transaction discarded because of: ${why.startsWith('ERR ') ? why.slice(4) : why}`),
+  // Append-only file (persistence/aof, BGREWRITEAOF)
+  aofRewriteInProgress: () => err('ERR Background append only file rewriting already in progress'),
+  aofRewriteFailed: () => err("ERR Can't execute an AOF background rewriting. Please check the server logs for more information."),
+  aofWriteError: (reason: string) => err(oneLine(`MISCONF Errors writing to the AOF file: ${reason}`)),
 } as const;

@@ -40,6 +40,8 @@ export interface IntrospectionHost {
   scheduleFlush(c: Client): void;
   /** Pub/sub counts for INFO stats. */
   readonly pubsub: { readonly channelCount: number; readonly patternCount: number; readonly shardChannelCount: number };
+  /** INFO persistence's aof_* fields (persistence/aof/service.ts). */
+  aofInfo(): [string, string | number][];
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */

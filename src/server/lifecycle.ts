@@ -48,6 +48,11 @@ export class Lifecycle {
   ) {
     this.closed = new Promise((r) => { this.resolveClosed = r; });
     server.shutdownHandler = (req) => this.shutdown(req, false);
+    // A failed write under appendfsync always ends the server, as it ends redis-server.
+    server.aof.onFatal = () => {
+      if (opts.exit !== null) opts.exit(1);
+      else void this.close();
+    };
   }
 
   /** The lines Redis logs before the server exists (role C). */
@@ -92,6 +97,11 @@ export class Lifecycle {
     this.writePidfile();
     this.banner();
     log.log('notice', 'Server initialized');
+    if (!this.server.aof.startup()) {
+      await this.server.close();
+      this.resolveClosed();
+      return false;
+    }
     if (tcp) log.log('notice', 'Ready to accept connections tcp');
     if (this.config.str('unixsocket') !== '') log.log('notice', 'Ready to accept connections unix');
     if (this.opts.signals) this.installSignals();
@@ -180,6 +190,10 @@ export class Lifecycle {
     if (this.shuttingDown) return null;
     const log = this.logger;
     log.log('warning', 'User requested shutdown...');
+    if (!this.server.aof.prepareShutdown(req.force)) {
+      log.log('warning', 'Errors trying to shut down the server. Check the logs for more information.');
+      return Err.shutdownFailed();
+    }
     if (!this.saveBeforeExit(req)) {
       log.log('warning', 'Errors trying to shut down the server. Check the logs for more information.');
       return Err.shutdownFailed();

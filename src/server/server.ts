@@ -22,6 +22,10 @@ import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
 import { Logger } from './log.js';
 import { Sessions } from './sessions.js';
+import { AofService } from '../persistence/aof/service.js';
+import { AofReplayer } from '../persistence/aof/replay.js';
+import type { AuxFields } from '../persistence/rdb/writer.js';
+import { resolve as resolvePath } from 'node:path';
 import type { ServerStats } from './stats.js';
 
 export const NODIS_VERSION = '0.1.0';
@@ -58,6 +62,8 @@ export class Server implements ExecHost {
   private closed = false;
   /** Statistics of other subsystems that CONFIG RESETSTAT zeroes (they register a resetter). */
   readonly statResetters: (() => void)[] = [];
+  /** The append-only file (persistence/aof/): loading, writing, rewrites. */
+  readonly aof: AofService;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
 
@@ -103,6 +109,14 @@ export class Server implements ExecHost {
     this.clients.onReset((c) => this.pubsub.forget(c));
     this.sessions = new Sessions(this);
     this.sessions.pause.execMayReplicate = (c) => this.transactions.mayReplicate(c);
+    this.aof = new AofService(this, new AofReplayer(this, this.table));
+    // Writes (and PING) are refused while the AOF cannot be written, as Redis's MISCONF.
+    this.dispatcher.addGate({
+      check: (_client, cmd) => {
+        const e = this.aof.writeError;
+        return e !== null && (cmd.flags.has('write') || cmd.name === 'ping') ? Err.aofWriteError(e) : null;
+      },
+    });
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);
@@ -152,8 +166,59 @@ export class Server implements ExecHost {
   /** Work Redis does in beforeSleep: one place, once per event-loop turn. */
   private beforeSleep(): void {
     this.flushScheduled = false;
+    // The AOF is written before any reply of this turn leaves (Redis's beforeSleep order).
+    this.aof.beforeSleep();
+    this.inBeforeSleep = true;
     for (const c of this.toFlush) if (!c.closing) this.sessions.endBatch(c);
     this.toFlush.clear();
+    this.inBeforeSleep = false;
+  }
+
+  // ---- AOF (persistence/aof/service.ts) ----
+
+  private inBeforeSleep = false;
+
+  /**
+   * Sessions ask before sending a client's replies: while AOF data of this turn is unwritten the
+   * replies wait for beforeSleep, which writes (and with appendfsync always, fsyncs) it once for
+   * every client of the turn.
+   */
+  holdReplies(client: Client): boolean {
+    if (this.inBeforeSleep || !this.aof.holdsReplies) return false;
+    this.scheduleFlush(client);
+    return true;
+  }
+
+  /** Replies about to leave in the middle of a batch: write the AOF first. */
+  settleReplies(): void {
+    if (this.aof.holdsReplies) this.aof.beforeSleep();
+  }
+
+  /** The AOF writer buffered data: make sure beforeSleep runs this turn. */
+  requestFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.beforeSleep());
+  }
+
+  aofInfo(): [string, string | number][] {
+    return this.aof.infoFields();
+  }
+
+  /** `dir`, where relative persistence paths start. */
+  workDir(): string {
+    return resolvePath(this.config.str('dir') || this.config.cwd);
+  }
+
+  /** Aux fields of RDB files this server writes. */
+  rdbAux(): AuxFields {
+    return {
+      redisVer: REDIS_COMPAT_VERSION,
+      redisBits: 64,
+      ctime: Math.floor(Date.now() / 1000),
+      usedMem: process.memoryUsage().heapUsed,
+      aofBase: 0,
+    };
   }
 
   disconnect(client: Client): void {
@@ -233,6 +298,7 @@ export class Server implements ExecHost {
     this.introspection.cron(Date.now());
     this.ks.activeExpire.cycle('slow', Math.max(1, this.config.num('hz')), this.config.num('active-expire-effort'));
     this.sessions.cron(Date.now());
+    this.aof.cron();
   }
 
   async close(): Promise<void> {
@@ -242,6 +308,7 @@ export class Server implements ExecHost {
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
     this.sessions.close();
+    this.aof.close();
     await listenersClosed;
   }
 }

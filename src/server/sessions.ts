@@ -28,6 +28,10 @@ export interface SessionHost {
   countError(text: string): void;
   /** True while the server accepts no new clients (shutting down). */
   readonly closing: boolean;
+  /** True when a client's replies must wait (unwritten AOF data); the host flushes them later. */
+  holdReplies?(client: Client): boolean;
+  /** Makes pending replies safe to send now (writes the AOF) before an early flush. */
+  settleReplies?(): void;
 }
 
 /** Reply bytes accumulated in one batch past which they are handed to the socket early. */
@@ -158,6 +162,7 @@ export class Sessions implements SessionControl {
       }
       if (client.blocked) return i + 1;
       if (client.reply.pendingBytes > FLUSH_AT) {
+        this.host.settleReplies?.();
         client.flush();
         if (this.checkOutputLimit(client)) return list.length;
         if (client.transport.queuedBytes > PAUSE_READING_AT) {
@@ -192,6 +197,7 @@ export class Sessions implements SessionControl {
 
   /** Writes the pending replies; closes the client if it asked to or broke a limit. */
   endBatch(client: Client): void {
+    if (this.host.holdReplies?.(client) === true) return;
     if (client.reply.pendingBytes > 0) this.host.stats.writes++;
     client.flush();
     if (client.closing) return;
