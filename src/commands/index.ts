@@ -11,6 +11,7 @@ import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
 import { serverKeyspaceFamily } from './server/keyspace.js';
 import { shutdownFamily } from './server/shutdown.js';
+import { replicationFamily } from './replication.js';
 import { setFamily } from './set.js';
 import { sortedSetFamily } from './sorted-set/index.js';
 import { stringFamily } from './string.js';
@@ -29,4 +30,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   dumpRestoreFamily,
   setFamily,
   sortedSetFamily,
+  replicationFamily,
 ];

@@ -193,4 +193,10 @@ export const Err = {
   replconfIpTooLong: (bytes: number) => err(`ERR REPLCONF ip-address provided by replica instance is too long: ${bytes} bytes`),
   replconfFilterMissing: () => err('ERR Missing rdb-filter-only values'),
   replconfFilterUnsupported: (opt: string) => err(oneLine(`ERR Unsupported rdb-filter-only option: ${opt}`)),
+  // Replica side: REPLICAOF/SLAVEOF and the replica gates (replica area)
+  masterDown: () => err("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."),
+  replicaofInCluster: () => err('ERR REPLICAOF not allowed in cluster mode.'),
+  replicaofWhileFailingOver: () => err('ERR REPLICAOF not allowed while failing over.'),
+  replicaofFromReplica: () => err('ERR Command is not valid when client is a replica.'),
+  invalidPrimaryPort: () => err('ERR Invalid master port'),
 } as const;

@@ -38,6 +38,10 @@ export interface IntrospectionHost {
   readonly configFile: string;
   log(level: LogLevel, message: string): void;
   scheduleFlush(c: Client): void;
+  /** INFO replication's fields, when replication is wired (replication/info.ts). */
+  replicationInfo?(): [string, string | number][];
+  /** INFO async_loading: a replica loads while serving reads from its old data. */
+  readonly asyncLoading?: boolean;
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */

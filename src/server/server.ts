@@ -14,6 +14,10 @@ import { Listener } from '../net/listener.js';
 import { Err, type CommandError } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
+import { replicationInfoFields } from '../replication/info.js';
+import { ReplicaRole } from '../replication/replica.js';
+import { replicaGate } from '../replication/replica-gates.js';
+import { ReplicationState } from '../replication/state.js';
 import { Config } from './config.js';
 import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
@@ -48,6 +52,10 @@ export class Server implements ExecHost {
   private closed = false;
   /** Statistics of other subsystems that CONFIG RESETSTAT zeroes (they register a resetter). */
   readonly statResetters: (() => void)[] = [];
+  /** Replication ids, backlog and offset, shared by the replica side and the primary side. */
+  readonly repl: ReplicationState;
+  /** REPLICAOF, the link to our primary, ROLE (replication/replica.ts). */
+  readonly replication: ReplicaRole;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
 
@@ -61,7 +69,7 @@ export class Server implements ExecHost {
         keyChanged: () => {},
         notify: () => {},
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
-        expiryPolicy: () => this.sessions.pause.expiryPolicy(),
+        expiryPolicy: () => this.replication.expiryPolicy() ?? this.sessions.pause.expiryPolicy(),
       },
       () => Err.wrongType(),
     );
@@ -76,6 +84,11 @@ export class Server implements ExecHost {
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
     this.sessions = new Sessions(this);
+    this.repl = new ReplicationState(this.propagator, () => config.num('repl-backlog-size'));
+    this.replication = new ReplicaRole(this, this.repl);
+    this.dispatcher.addGate(replicaGate(this.replication, this.ks, config));
+    config.onApply(['repl-backlog-size'], () => this.repl.resize());
+    if (config.str('replicaof') !== '') this.replication.configure(config.str('replicaof'));
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);
@@ -110,6 +123,7 @@ export class Server implements ExecHost {
       tcpKeepAlive: c.num('tcp-keepalive'),
     });
     this.startCron();
+    this.replication.start();
   }
 
   // ---- sessions (server/sessions.ts) ----
@@ -163,6 +177,21 @@ export class Server implements ExecHost {
     call(this, client, cmd, argv);
   }
 
+  // ---- replication (replication/replica.ts) ----
+
+  logRole(role: 'M' | 'S'): void {
+    this.log_.role = role;
+  }
+
+  /** INFO replication, from the replication state. */
+  replicationInfo(): [string, string | number][] {
+    return replicationInfoFields(this.replication, this.repl, this.config, Date.now());
+  }
+
+  get asyncLoading(): boolean {
+    return this.replication.asyncLoading;
+  }
+
   // ---- config area: CONFIG RESETSTAT, SHUTDOWN ----
 
   resetStats(): void {
@@ -206,6 +235,7 @@ export class Server implements ExecHost {
     this.introspection.cron(Date.now());
     this.ks.activeExpire.cycle('slow', Math.max(1, this.config.num('hz')), this.config.num('active-expire-effort'));
     this.sessions.cron(Date.now());
+    this.replication.cron(Date.now());
   }
 
   async close(): Promise<void> {
@@ -214,6 +244,7 @@ export class Server implements ExecHost {
     if (this.cronTimer) clearInterval(this.cronTimer);
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
+    this.replication.close();
     this.sessions.close();
     await listenersClosed;
   }
