@@ -144,13 +144,13 @@ function parseCommand(buf: Buffer): { argv: string[]; end: number } | null {
   return { argv, end: p };
 }
 
-/** Answers the handshake like a primary: PING, AUTH and REPLCONF get +PONG / +OK. */
+/** Answers the handshake like a primary: +PONG to PING, +OK to AUTH and each REPLCONF. */
 export async function answerHandshake(link: FakeLink): Promise<string[]> {
   await link.waitCommand('ping');
   link.write('+PONG\r\n');
-  await link.waitCommand('replconf');
-  // listening-port and capa: one +OK each (no AUTH configured in these tests).
-  await waitFor(() => link.commands.filter((c) => c[0]!.toLowerCase() === 'replconf').length >= 2, 5000);
-  link.write('+OK\r\n+OK\r\n');
+  // AUTH and the REPLCONFs come in one go, ending with REPLCONF capa.
+  assert.ok(await waitFor(() => link.commands.some((c) => c[0] === 'REPLCONF' && c[1] === 'capa'), 10000));
+  const capa = link.commands.findIndex((c) => c[0] === 'REPLCONF' && c[1] === 'capa');
+  link.write('+OK\r\n'.repeat(capa));
   return link.waitCommand('psync');
 }
