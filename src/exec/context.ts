@@ -14,6 +14,7 @@ import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
+import type { ReplicationApi } from './replication-api.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -84,6 +85,8 @@ export interface ServerApi {
   readonly transactions: TransactionsApi;
   /** BGREWRITEAOF and the other append-only file services. */
   readonly aof: AofApi;
+  /** REPLICAOF, ROLE and the other replication services (replication/replica.ts). */
+  readonly replication: ReplicationApi;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */

@@ -210,4 +210,10 @@ export const Err = {
   aofRewriteInProgress: () => err('ERR Background append only file rewriting already in progress'),
   aofRewriteFailed: () => err("ERR Can't execute an AOF background rewriting. Please check the server logs for more information."),
   aofWriteError: (reason: string) => err(oneLine(`MISCONF Errors writing to the AOF file: ${reason}`)),
+  // Replica side: REPLICAOF/SLAVEOF and the replica gates (replica area)
+  masterDown: () => err("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."),
+  replicaofInCluster: () => err('ERR REPLICAOF not allowed in cluster mode.'),
+  replicaofWhileFailingOver: () => err('ERR REPLICAOF not allowed while failing over.'),
+  replicaofFromReplica: () => err('ERR Command is not valid when client is a replica.'),
+  invalidPrimaryPort: () => err('ERR Invalid master port'),
 } as const;

@@ -235,8 +235,8 @@ function memorySection(i: Introspection): Fields {
 
 function persistenceSection(i: Introspection): Fields {
   return [
-    ['loading', i.host.ks.loading ? 1 : 0],
-    ['async_loading', 0],
+    ['loading', i.host.ks.loading || i.host.asyncLoading === true ? 1 : 0],
+    ['async_loading', i.host.asyncLoading === true ? 1 : 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
@@ -325,6 +325,8 @@ function statsSection(i: Introspection): Fields {
 }
 
 function replicationSection(i: Introspection): Fields {
+  const wired = i.host.replicationInfo?.();
+  if (wired !== undefined) return wired;
   return [
     ['role', 'master'],
     ['connected_slaves', 0],

@@ -42,6 +42,10 @@ export interface IntrospectionHost {
   readonly pubsub: { readonly channelCount: number; readonly patternCount: number; readonly shardChannelCount: number };
   /** INFO persistence's aof_* fields (persistence/aof/service.ts). */
   aofInfo(): [string, string | number][];
+  /** INFO replication's fields, when replication is wired (replication/info.ts). */
+  replicationInfo?(): [string, string | number][];
+  /** INFO async_loading: a replica loads while serving reads from its old data. */
+  readonly asyncLoading?: boolean;
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */

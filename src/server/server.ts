@@ -17,6 +17,10 @@ import { PubSub } from '../pubsub/registry.js';
 import { Err, type CommandError } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { ClientRegistry } from '../session/client-registry.js';
+import { replicationInfoFields } from '../replication/info.js';
+import { ReplicaRole } from '../replication/replica.js';
+import { replicaGate } from '../replication/replica-gates.js';
+import { ReplicationState } from '../replication/state.js';
 import { Config } from './config.js';
 import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
@@ -64,6 +68,10 @@ export class Server implements ExecHost {
   readonly statResetters: (() => void)[] = [];
   /** The append-only file (persistence/aof/): loading, writing, rewrites. */
   readonly aof: AofService;
+  /** Replication ids, backlog and offset, shared by the replica side and the primary side. */
+  readonly repl: ReplicationState;
+  /** REPLICAOF, the link to our primary, ROLE (replication/replica.ts). */
+  readonly replication: ReplicaRole;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
 
@@ -77,7 +85,7 @@ export class Server implements ExecHost {
         keyChanged: (db, key) => this.transactions.watches.keyChanged(db, key),
         notify: (cls, event, key, db) => this.pubsub.notifyKeyspace(cls, event, key, db),
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
-        expiryPolicy: () => this.sessions.pause.expiryPolicy(),
+        expiryPolicy: () => this.replication.expiryPolicy() ?? this.sessions.pause.expiryPolicy(),
         flushing: (db) => this.transactions.watches.flushing(db),
         swapped: (a, b) => this.transactions.watches.swapped(a, b),
       },
@@ -117,6 +125,11 @@ export class Server implements ExecHost {
         return e !== null && (cmd.flags.has('write') || cmd.name === 'ping') ? Err.aofWriteError(e) : null;
       },
     });
+    this.repl = new ReplicationState(this.propagator, () => config.num('repl-backlog-size'));
+    this.replication = new ReplicaRole(this, this.repl);
+    this.dispatcher.addGate(replicaGate(this.replication, this.ks, config));
+    config.onApply(['repl-backlog-size'], () => this.repl.resize());
+    if (config.str('replicaof') !== '') this.replication.configure(config.str('replicaof'));
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);
@@ -151,6 +164,7 @@ export class Server implements ExecHost {
       tcpKeepAlive: c.num('tcp-keepalive'),
     });
     this.startCron();
+    this.replication.start();
   }
 
   // ---- sessions (server/sessions.ts) ----
@@ -255,6 +269,21 @@ export class Server implements ExecHost {
     call(this, client, cmd, argv);
   }
 
+  // ---- replication (replication/replica.ts) ----
+
+  logRole(role: 'M' | 'S'): void {
+    this.log_.role = role;
+  }
+
+  /** INFO replication, from the replication state. */
+  replicationInfo(): [string, string | number][] {
+    return replicationInfoFields(this.replication, this.repl, this.config, Date.now());
+  }
+
+  get asyncLoading(): boolean {
+    return this.replication.asyncLoading;
+  }
+
   // ---- config area: CONFIG RESETSTAT, SHUTDOWN ----
 
   resetStats(): void {
@@ -299,6 +328,7 @@ export class Server implements ExecHost {
     this.ks.activeExpire.cycle('slow', Math.max(1, this.config.num('hz')), this.config.num('active-expire-effort'));
     this.sessions.cron(Date.now());
     this.aof.cron();
+    this.replication.cron(Date.now());
   }
 
   async close(): Promise<void> {
@@ -307,6 +337,7 @@ export class Server implements ExecHost {
     if (this.cronTimer) clearInterval(this.cronTimer);
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
+    this.replication.close();
     this.sessions.close();
     this.aof.close();
     await listenersClosed;

@@ -1,0 +1,794 @@
+// The replica side of replication: REPLICAOF, the link to the primary as a state machine
+// (connect → PING → AUTH → REPLCONF → PSYNC → transfer → connected) with a repl-timeout at every
+// stage, the full sync (payload to disk or memory, flush / swapdb / async loading), the
+// primary's command stream run through the dispatcher as the 'M' client, offsets, ACKs, partial
+// resync from the cached primary and reconnects. It writes only to its own link; clients see
+// its state through the gates (replica-gates.ts), INFO and ROLE.
+
+import type { Dispatcher } from '../exec/dispatcher.js';
+import type { LogLevel } from '../exec/context.js';
+import type { Propagator } from '../exec/propagate.js';
+import type { ReplicationApi, RoleInfo } from '../exec/replication-api.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { OutgoingConnection } from '../net/client-connection.js';
+import { encodeCommand } from '../resp/encode.js';
+import { Client, type Transport } from '../session/client.js';
+import { clientInfoLine } from '../session/client-info.js';
+import type { ClientRegistry } from '../session/client-registry.js';
+import { NO_REPLID, parsePsyncReply, pingReplyOk, psyncRequest, randomHex40 } from './psync.js';
+import { RdbTransferReader, type TransferEvent } from './rdb-transfer.js';
+import { loadPayload, PayloadSink, planLoad, swapInDbs, tempDbs, type DisklessLoad } from './replica-load.js';
+import type { ReplicationState } from './state.js';
+import { PrimaryStreamParser, type StreamCommand } from './stream-parser.js';
+
+export interface ReplicaHost {
+  readonly config: {
+    str(name: string): string;
+    num(name: string): number;
+    bool(name: string): boolean;
+    load(name: string, args: readonly string[] | string): string | null;
+  };
+  readonly ks: Keyspace;
+  readonly clients: ClientRegistry;
+  readonly dispatcher: Dispatcher;
+  readonly propagator: Propagator;
+  /** The port clients reach us on (REPLCONF listening-port). */
+  readonly port: number;
+  log(level: LogLevel, message: string): void;
+  /** The role letter of log lines: 'S' while a replica, 'M' otherwise. */
+  logRole(role: 'M' | 'S'): void;
+  /** Frees a client (runs the close hooks, closes its transport). */
+  disconnect(client: Client): void;
+  countError(text: string): void;
+}
+
+export type LinkState =
+  | 'none' | 'connect' | 'connecting' | 'receive_ping_reply' | 'receive_auth_reply' | 'receive_port_reply'
+  | 'receive_ip_reply' | 'receive_capa_reply' | 'receive_psync_reply' | 'transfer' | 'connected';
+
+type ReplyKind = 'auth' | 'port' | 'ip' | 'capa';
+const STATE_OF: Record<ReplyKind, LinkState> = {
+  auth: 'receive_auth_reply', port: 'receive_port_reply', ip: 'receive_ip_reply', capa: 'receive_capa_reply',
+};
+
+/** What survives a dropped link, so that the next attempt can ask for a partial resync. */
+interface Cached {
+  replid: string;
+  /** Offset of the last byte applied. */
+  offset: number;
+  db: number;
+}
+
+interface Primary {
+  readonly client: Client;
+  readonly link: OutgoingConnection;
+  replid: string;
+  /** Offset of the last byte of a fully applied command (slave_repl_offset). */
+  reploff: number;
+  /** Offset of the last byte read (slave_read_repl_offset). */
+  readReploff: number;
+  lastInteraction: number;
+  /** A pre-PSYNC primary (we fell back to SYNC): it gets no ACKs. */
+  readonly prePsync: boolean;
+  readonly parser: PrimaryStreamParser;
+  /** Commands of a MULTI from the primary, run together at its EXEC. */
+  multi: StreamCommand[] | null;
+}
+
+interface Transfer {
+  readonly reader: RdbTransferReader;
+  sink: PayloadSink | null;
+  /** Payload size (-1 with an EOF mark), bytes read so far. */
+  size: number;
+  read: number;
+}
+
+/** The primary's client writes nowhere: Redis sends no replies to its primary (ACKs go raw). */
+class PrimaryTransport implements Transport {
+  readonly kind = 'tcp';
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  readonly fd: number;
+
+  constructor(private readonly link: OutgoingConnection) {
+    this.remoteAddress = link.remoteAddress;
+    this.localAddress = link.localAddress;
+    this.fd = link.fd;
+  }
+
+  write(): void {}
+  close(): void { this.link.close(); }
+  closeAfterWrite(): void { this.link.close(); }
+  pauseReading(): void { this.link.pauseReading(); }
+  resumeReading(): void { this.link.resumeReading(); }
+  get queuedBytes(): number { return this.link.queuedBytes; }
+}
+
+export class ReplicaRole implements ReplicationApi {
+  /** The primary we follow (null: we are a primary). */
+  primaryHost: string | null = null;
+  primaryPort = 0;
+  state: LinkState = 'none';
+  private link: OutgoingConnection | null = null;
+  /** Last I/O on the link during the handshake and the transfer (ms). */
+  private lastIo = 0;
+  private lineBuf = '';
+  private replies: ReplyKind[] = [];
+  private cached: Cached | null = null;
+  primary: Primary | null = null;
+  private transfer: Transfer | null = null;
+  /** The primary's answer to PSYNC: its id and offset for the full sync that follows. */
+  private syncReplid: string | null = null;
+  private syncOffset = 0;
+  private prePsync = false;
+  /** When the link went down (ms), 0 while up or never connected. */
+  private downSince = 0;
+  private lastSecondTick = 0;
+  /** True while a command from the primary runs: expired keys are then kept (expiryPolicy). */
+  private applying = false;
+  /** INFO async_loading: reads keep being served from the old data during the transfer. */
+  asyncLoading = false;
+  readonly failingOver = false;
+  private readonly batch: StreamCommand[] = [];
+
+  constructor(private readonly host: ReplicaHost, readonly repl: ReplicationState) {}
+
+  get isReplica(): boolean {
+    return this.primaryHost !== null;
+  }
+
+  /** master_link_status:up. */
+  get linkUp(): boolean {
+    return this.state === 'connected';
+  }
+
+  // ---- REPLICAOF ----
+
+  /** `replicaof` from the config file: follow it once listening, without a cached primary. */
+  configure(hostPort: string): void {
+    const [h, p] = hostPort.split(' ');
+    if (h === undefined || p === undefined) return;
+    this.primaryHost = h;
+    this.primaryPort = Number(p);
+    this.state = 'connect';
+    this.host.logRole('S');
+  }
+
+  /** Starts connecting at once when configured as a replica (otherwise the cron would, within a second). */
+  start(): void {
+    if (this.state !== 'connect') return;
+    this.host.logRole('S');
+    this.host.log('notice', `Connecting to MASTER ${this.primaryHost}:${this.primaryPort}`);
+    this.connect();
+  }
+
+  follow(host: string, port: number, caller: Client): boolean {
+    if (this.primaryHost !== null && this.primaryHost.toLowerCase() === host.toLowerCase() && this.primaryPort === port) {
+      this.host.log('notice', 'REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
+      return false;
+    }
+    const wasPrimary = this.primaryHost === null;
+    this.primaryHost = null;
+    // The primary we leave becomes the cached one: the new primary may continue its history.
+    if (this.primary !== null) this.dropPrimary(true);
+    this.primaryHost = host;
+    this.primaryPort = port;
+    this.cancelHandshake(false);
+    if (wasPrimary) {
+      this.discardCached();
+      this.host.log('notice', 'Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
+      this.repl.becomeReplica();
+      this.cached = { replid: this.repl.ids.replid, offset: this.repl.offset, db: 0 };
+    }
+    this.host.logRole('S');
+    this.host.config.load('replicaof', [host, String(port)]);
+    this.state = 'connect';
+    this.host.log('notice', `Connecting to MASTER ${host}:${port}`);
+    this.connect();
+    this.host.log('notice', `REPLICAOF ${host}:${port} enabled (user request from '${clientInfoLine(caller, Date.now())}')`);
+    return true;
+  }
+
+  promote(caller: Client): void {
+    if (this.primaryHost === null) return;
+    this.primaryHost = null;
+    if (this.primary !== null) this.dropPrimary(true);
+    this.discardCached();
+    this.cancelHandshake(false);
+    const ids = this.repl.ids;
+    ids.shift(this.repl.offset);
+    this.host.log('notice', `Setting secondary replication ID to ${ids.replid2}, valid up to offset: ${ids.secondOffset}. New replication ID is ${ids.replid}`);
+    this.repl.becomePrimary();
+    this.state = 'none';
+    this.downSince = 0;
+    this.host.config.load('replicaof', ['no', 'one']);
+    this.host.logRole('M');
+    this.host.log('notice', `MASTER MODE enabled (user request from '${clientInfoLine(caller, Date.now())}')`);
+  }
+
+  role(): RoleInfo {
+    if (this.primaryHost === null) return { role: 'master', offset: this.repl.offset, replicas: [] };
+    return {
+      role: 'slave', host: this.primaryHost, port: this.primaryPort, state: roleState(this.state),
+      offset: this.primary?.reploff ?? -1,
+    };
+  }
+
+  /** What a key found expired becomes: kept while the primary's stream runs, hidden otherwise. */
+  expiryPolicy(): 'keep' | 'hide' | null {
+    if (this.primaryHost === null) return null;
+    return this.applying ? 'keep' : 'hide';
+  }
+
+  // ---- the link ----
+
+  private connect(): void {
+    const host = this.primaryHost!;
+    const port = this.primaryPort;
+    this.state = 'connecting';
+    this.lastIo = Date.now();
+    this.lineBuf = '';
+    const link: OutgoingConnection = new OutgoingConnection(host, port, {
+      connected: () => {
+        if (link !== this.link) return;
+        this.host.log('notice', 'Non blocking connect for SYNC fired the event.');
+        this.lastIo = Date.now();
+        link.write(encodeCommand(['PING']));
+        this.state = 'receive_ping_reply';
+      },
+      data: (chunk) => {
+        if (link === this.link) this.onData(chunk);
+      },
+      closed: (error) => {
+        if (link === this.link) this.linkClosed(error);
+      },
+    });
+    this.link = link;
+    this.host.log('notice', 'MASTER <-> REPLICA sync started');
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastIo = Date.now();
+    const link = this.link;
+    let c = chunk;
+    // A failure may replace the link (reconnect): the rest of this chunk belongs to the old one.
+    while (c.length > 0 && this.link === link) {
+      if (this.state === 'transfer') {
+        c = this.transferData(c);
+        continue;
+      }
+      if (this.state === 'connected') {
+        this.streamData(c);
+        return;
+      }
+      const nl = c.indexOf(10);
+      if (nl === -1) {
+        this.lineBuf += c.toString('latin1');
+        if (this.lineBuf.length > 64 * 1024) this.handshakeFailed('Master sent an overlong line during the SYNC handshake');
+        return;
+      }
+      let line = this.lineBuf + c.toString('latin1', 0, nl);
+      this.lineBuf = '';
+      c = c.subarray(nl + 1);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      this.handshakeLine(line);
+    }
+  }
+
+  /** A handshake error: drop the link; the cron connects again within a second. */
+  private handshakeFailed(message: string): void {
+    this.host.log('warning', message);
+    this.closeLink();
+    this.state = 'connect';
+  }
+
+  private handshakeLine(line: string): void {
+    const link = this.link!;
+    if (this.state === 'receive_ping_reply') {
+      if (!pingReplyOk(line)) return this.handshakeFailed(`Error reply to PING from master: '${line}'`);
+      this.host.log('notice', 'Master replied to PING, replication can continue...');
+      const c = this.host.config;
+      // Sent in one go; the replies are read back in the same order.
+      this.replies = [];
+      let out = '';
+      const auth = c.str('masterauth');
+      if (auth !== '') {
+        const user = c.str('masteruser');
+        out += encodeCommand(user !== '' ? ['AUTH', user, auth] : ['AUTH', auth]);
+        this.replies.push('auth');
+      }
+      const port = c.num('replica-announce-port') || this.host.port;
+      out += encodeCommand(['REPLCONF', 'listening-port', String(port)]);
+      this.replies.push('port');
+      const ip = c.str('replica-announce-ip');
+      if (ip !== '') {
+        out += encodeCommand(['REPLCONF', 'ip-address', ip]);
+        this.replies.push('ip');
+      }
+      out += encodeCommand(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+      this.replies.push('capa');
+      link.write(out);
+      this.state = STATE_OF[this.replies[0]!];
+      return;
+    }
+    if (this.state === 'receive_psync_reply') return this.psyncReply(line);
+    const kind = this.replies.shift();
+    if (kind === undefined) return;
+    if (line.startsWith('-')) {
+      if (kind === 'auth') return this.handshakeFailed(`Unable to AUTH to MASTER: ${line}`);
+      const what = kind === 'port' ? 'listening-port' : kind === 'ip' ? 'ip-address' : 'capa';
+      this.host.log('notice', `(Non critical) Master does not understand REPLCONF ${what}: ${line}`);
+    }
+    if (this.replies.length > 0) {
+      this.state = STATE_OF[this.replies[0]!];
+      return;
+    }
+    this.sendPsync();
+  }
+
+  private sendPsync(): void {
+    const c = this.cached;
+    if (c !== null) {
+      this.host.log('notice', `Trying a partial resynchronization (request ${c.replid}:${c.offset + 1}).`);
+    } else {
+      this.host.log('notice', 'Partial resynchronization not possible (no cached master)');
+    }
+    this.link!.write(encodeCommand(psyncRequest(c)));
+    this.state = 'receive_psync_reply';
+  }
+
+  private psyncReply(line: string): void {
+    const r = parsePsyncReply(line);
+    switch (r.kind) {
+      case 'wait':
+        return;
+      case 'full':
+        if (r.replid === null) {
+          this.host.log('warning', 'Master replied with wrong +FULLRESYNC syntax.');
+          this.syncReplid = NO_REPLID;
+          this.syncOffset = 0;
+        } else {
+          this.host.log('notice', `Full resync from master: ${r.replid}:${r.offset}`);
+          this.syncReplid = r.replid;
+          this.syncOffset = r.offset;
+        }
+        this.prePsync = false;
+        return this.beginTransfer();
+      case 'continue':
+        return this.continued(r.newReplid);
+      case 'try-later':
+        return this.handshakeFailed(`Master is currently unable to PSYNC but should be in the future: ${r.line}`);
+      case 'not-supported':
+        this.host.log('warning', `Unexpected reply to PSYNC from master: ${r.line}`);
+        this.host.log('notice', 'Retrying with SYNC...');
+        // A primary without PSYNC names no history: ours starts anew at offset 0.
+        this.syncReplid = randomHex40();
+        this.syncOffset = 0;
+        this.prePsync = true;
+        this.link!.write(encodeCommand(['SYNC']));
+        return this.beginTransfer();
+    }
+  }
+
+  private continued(newReplid: string | null): void {
+    const c = this.cached;
+    if (c === null) return this.handshakeFailed('Master accepted a partial resynchronization we did not ask for');
+    this.host.log('notice', 'Successful partial resynchronization with master.');
+    this.cached = null;
+    if (newReplid !== null && newReplid !== c.replid) {
+      // The primary's history was renamed (it was promoted): adopt the new name, keep the old.
+      this.repl.ids.followPrimary(newReplid, c.offset);
+      c.replid = newReplid;
+      this.host.log('notice', `Master replication ID changed to ${newReplid}`);
+    }
+    this.host.log('notice', 'MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+    this.repl.ensureBacklog();
+    this.attach(c.replid, c.offset, c.db, false);
+  }
+
+  /** The link is ready to stream: the primary's client exists and the link is up. */
+  private attach(replid: string, offset: number, db: number, prePsync: boolean): void {
+    const link = this.link!;
+    const client = new Client(this.host.clients.allocateId(), new PrimaryTransport(link), (t) => this.host.countError(t));
+    client.flagLetters.add('M');
+    client.authenticated = true;
+    client.user = '(superuser)';
+    client.dbIndex = db;
+    this.host.clients.add(client);
+    // The link is not an accepted connection (INFO total_connections_received).
+    this.host.clients.totalConnections--;
+    const now = Date.now();
+    this.primary = {
+      client, link, replid, reploff: offset, readReploff: offset, lastInteraction: now, prePsync,
+      parser: new PrimaryStreamParser(), multi: null,
+    };
+    this.state = 'connected';
+    this.downSince = 0;
+  }
+
+  // ---- full sync ----
+
+  private beginTransfer(): void {
+    this.state = 'transfer';
+    this.transfer = { reader: new RdbTransferReader(), sink: null, size: 0, read: 0 };
+  }
+
+  /** Feeds transfer bytes; returns what follows the payload (the start of the stream), if any. */
+  private transferData(c: Buffer): Buffer {
+    const t = this.transfer!;
+    for (const e of t.reader.push(c)) {
+      const rest = this.transferEvent(t, e);
+      if (rest !== null) return rest;
+      if (this.transfer !== t) return Buffer.alloc(0);
+    }
+    return Buffer.alloc(0);
+  }
+
+  private transferEvent(t: Transfer, e: TransferEvent): Buffer | null {
+    switch (e.type) {
+      case 'keepalive':
+        return null;
+      case 'header': {
+        const c = this.host.config;
+        const plan = planLoad(c.str('repl-diskless-load') as DisklessLoad, this.host.ks.keyCount, this.syncReplid, this.repl.ids.replid);
+        t.size = e.mode === 'disk' ? e.size : -1;
+        if (e.mode === 'disk') {
+          this.host.log('notice', `MASTER <-> REPLICA sync: receiving ${e.size} bytes from master to ${plan.disk ? 'disk' : 'parser'}`);
+        } else {
+          this.host.log('notice', `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to ${plan.disk ? 'disk' : 'parser'}`);
+        }
+        try {
+          t.sink = new PayloadSink(plan, this.dir(), Date.now(), process.pid);
+        } catch (err) {
+          this.host.log('warning', `Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(err as Error).message}`);
+          this.cancelHandshake(true);
+          return null;
+        }
+        if (!plan.disk) {
+          if (plan.async) {
+            this.asyncLoading = true;
+          } else {
+            if (!plan.swap) {
+              this.host.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
+              this.host.ks.clearAll();
+            }
+            this.host.ks.loading = true;
+          }
+          this.host.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+        }
+        return null;
+      }
+      case 'data':
+        t.read += e.chunk.length;
+        t.sink!.write(e.chunk);
+        return null;
+      case 'error':
+        this.host.log('warning', e.message);
+        this.cancelHandshake(true);
+        return null;
+      case 'end':
+        return this.finishTransfer(t) ? e.rest : Buffer.alloc(0);
+    }
+  }
+
+  /** Loads the received RDB; true when the link is now streaming. */
+  private finishTransfer(t: Transfer): boolean {
+    const sink = t.sink!;
+    const ks = this.host.ks;
+    const c = this.host.config;
+    const settings = { limits: (d: string) => c.num(d), verifyChecksum: c.bool('rdbchecksum') };
+    let loaded;
+    if (sink.plan.disk) {
+      this.host.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
+      ks.clearAll();
+      const path = `${this.dir()}/${c.str('dbfilename')}`;
+      let buf: Buffer;
+      try {
+        buf = sink.finishToFile(path);
+      } catch (err) {
+        this.host.log('warning', `Failed trying to rename the temp DB into ${c.str('dbfilename')} in MASTER <-> REPLICA synchronization: ${(err as Error).message}`);
+        this.cancelHandshake(true);
+        return false;
+      }
+      this.host.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+      ks.loading = true;
+      loaded = loadPayload(buf, ks.dbs, settings);
+      ks.loading = false;
+      if (typeof loaded === 'string') {
+        this.host.log('warning', `Error loading the RDB from MASTER: ${loaded}`);
+        this.host.log('warning', 'Failed trying to load the MASTER synchronization DB from disk, check server logs.');
+        ks.clearAll();
+        this.cancelHandshake(true);
+        return false;
+      }
+      if (c.bool('rdb-del-sync-files') && c.str('save') === '' && !c.bool('appendonly')) {
+        this.host.log('notice', 'Removing the RDB file obtained from the master. This replica has persistence disabled');
+        try { sink.abort(); } catch { /* nothing left */ }
+      }
+    } else {
+      const buf = sink.finishInMemory();
+      const target = sink.plan.swap ? tempDbs(ks) : ks.dbs;
+      loaded = loadPayload(buf, target, settings);
+      ks.loading = false;
+      this.asyncLoading = false;
+      if (typeof loaded === 'string') {
+        this.host.log('warning', `Error loading the RDB from MASTER: ${loaded}`);
+        this.host.log('warning', 'Failed trying to load the MASTER synchronization DB from socket, check server logs.');
+        if (sink.plan.swap) this.host.log('notice', 'MASTER <-> REPLICA sync: Discarding temporary DB in background');
+        else ks.clearAll();
+        this.cancelHandshake(true);
+        return false;
+      }
+      if (sink.plan.swap) {
+        this.discardCached();
+        this.host.log('notice', 'MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
+        swapInDbs(ks, target);
+        this.host.log('notice', 'MASTER <-> REPLICA sync: Discarding old DB in background');
+      }
+    }
+    this.host.log('notice', `Done loading RDB, keys loaded: ${loaded.keys}, keys expired: 0.`);
+    this.discardCached();
+    ks.dirty++;
+    this.transfer = null;
+    // A new history: ours is the primary's from its offset on; the backlog restarts there.
+    const ids = this.repl.ids;
+    ids.replid = this.syncReplid!;
+    ids.clearSecond();
+    this.repl.ensureBacklog();
+    this.repl.restartAt(this.syncOffset);
+    this.attach(this.syncReplid!, this.syncOffset, loaded.streamDb, this.prePsync);
+    // The primary streams only after our first ACK (diskless), so send it at once.
+    if (!this.prePsync) this.sendAck();
+    this.host.log('notice', 'MASTER <-> REPLICA sync: Finished with success');
+    return true;
+  }
+
+  private dir(): string {
+    return this.host.config.str('dir') || process.cwd();
+  }
+
+  // ---- the stream ----
+
+  private streamData(chunk: Buffer): void {
+    const p = this.primary!;
+    const now = Date.now();
+    p.readReploff += chunk.length;
+    p.lastInteraction = now;
+    p.client.lastInteraction = now;
+    const out = this.batch;
+    out.length = 0;
+    const ok = p.parser.feed(chunk, out);
+    for (let i = 0; i < out.length; i++) {
+      this.applyOne(p, out[i]!);
+      if (this.primary !== p) break;
+    }
+    out.length = 0;
+    if (!ok && this.primary === p) {
+      this.host.log('warning', `Protocol error (${p.parser.error}) from client: id=${p.client.id} addr=${p.link.remoteAddress} flags=M`);
+      this.host.disconnect(p.client);
+    }
+  }
+
+  private applyOne(p: Primary, cmd: StreamCommand): void {
+    const argv = cmd.argv;
+    const name = argv.length > 0 ? argv[0]!.toLowerCase() : '';
+    if (p.multi !== null) {
+      // Redis moves the offset past a transaction only at its EXEC: a link lost inside one
+      // resumes from its MULTI.
+      p.multi.push(cmd);
+      if (name !== 'exec' && name !== 'discard') return;
+      const cmds = p.multi;
+      p.multi = null;
+      if (name === 'exec') this.runTransaction(p, cmds);
+      for (const c of cmds) this.applied(p, c.raw);
+      return;
+    }
+    if (name === 'multi') {
+      p.multi = [cmd];
+      return;
+    }
+    if (name === 'replconf') {
+      // The primary asks for our offset (WAIT): it is the offset before this command.
+      if (argv.length >= 2 && argv[1]!.toLowerCase() === 'getack' && !p.prePsync) this.sendAck();
+    } else if (argv.length > 0) {
+      this.run(p, argv);
+    }
+    this.applied(p, cmd.raw);
+  }
+
+  /** Moves the offset past applied bytes and hands them to the backlog (sub-replicas). */
+  private applied(p: Primary, raw: Buffer): void {
+    p.reploff += raw.length;
+    this.repl.proxy(raw);
+  }
+
+  /** MULTI ... EXEC from the primary, run as one execution unit. */
+  private runTransaction(p: Primary, cmds: readonly StreamCommand[]): void {
+    const prop = this.host.propagator;
+    // Effects reach the AOF wrapped in MULTI/EXEC, as Redis would write them.
+    const outermost = prop.depth === 0;
+    if (outermost) this.host.ks.now = Date.now();
+    prop.depth++;
+    for (let i = 1; i < cmds.length - 1; i++) {
+      this.run(p, cmds[i]!.argv);
+      if (this.primary !== p) break;
+    }
+    prop.depth--;
+    if (outermost) prop.flush();
+  }
+
+  private run(p: Primary, argv: string[]): void {
+    this.applying = true;
+    try {
+      this.host.dispatcher.execute(p.client, argv);
+    } finally {
+      this.applying = false;
+    }
+    const out = p.client.reply.take();
+    if (out !== null) {
+      const text = typeof out === 'string' ? out : out.toString('latin1', 0, Math.min(out.length, 256));
+      if (text.startsWith('-')) {
+        this.host.log('warning', `== CRITICAL == This replica is sending an error to its master: '${text.slice(1).split('\r\n')[0]}' after processing the command '${argv[0]}'`);
+      }
+    }
+  }
+
+  private sendAck(): void {
+    const p = this.primary;
+    if (p === null) return;
+    p.link.write(encodeCommand(['REPLCONF', 'ACK', String(p.reploff)]));
+  }
+
+  // ---- losing the link ----
+
+  private linkClosed(error: string | null): void {
+    const state = this.state;
+    if (state === 'connected') {
+      this.host.log('notice', 'Connection with master lost.');
+      this.dropPrimary(true);
+      this.downSince = Date.now();
+      if (this.primaryHost !== null) {
+        this.state = 'connect';
+        this.host.log('notice', `Reconnecting to MASTER ${this.primaryHost}:${this.primaryPort}`);
+        this.connect();
+      }
+      return;
+    }
+    if (state === 'transfer') {
+      this.host.log('warning', 'I/O error trying to sync with MASTER: connection lost');
+      this.cancelHandshake(true);
+      return;
+    }
+    this.link = null;
+    this.host.log('warning', `Error condition on socket for SYNC: ${error ?? 'Connection lost'}`);
+    this.state = 'connect';
+  }
+
+  /** Frees the primary's client; with `cache` its id and offset are kept for a partial resync. */
+  private dropPrimary(cache: boolean): void {
+    const p = this.primary!;
+    this.primary = null;
+    this.link = null;
+    if (cache) {
+      this.host.log('notice', 'Caching the disconnected master state.');
+      this.cached = { replid: p.replid, offset: p.reploff, db: p.client.dbIndex };
+    }
+    this.host.disconnect(p.client);
+    p.link.close();
+    if (this.state === 'connected') this.state = this.primaryHost === null ? 'none' : 'connect';
+  }
+
+  private discardCached(): void {
+    if (this.cached === null) return;
+    this.host.log('notice', 'Discarding previously cached master state.');
+    this.cached = null;
+  }
+
+  /** Abandons a handshake or transfer in progress; with `reconnect` tries again at once. */
+  private cancelHandshake(reconnect: boolean): void {
+    const t = this.transfer;
+    if (t !== null) {
+      this.transfer = null;
+      t.sink?.abort();
+      this.host.ks.loading = false;
+      this.asyncLoading = false;
+    }
+    if (this.state === 'connected' || this.state === 'none') return;
+    this.closeLink();
+    this.state = this.primaryHost === null ? 'none' : 'connect';
+    if (reconnect && this.primaryHost !== null) {
+      this.host.log('notice', `Reconnecting to MASTER ${this.primaryHost}:${this.primaryPort} after failure`);
+      this.connect();
+    }
+  }
+
+  private closeLink(): void {
+    const link = this.link;
+    this.link = null;
+    link?.close();
+  }
+
+  // ---- cron ----
+
+  /** From the server cron (any hz): timeouts every call, reconnects and ACKs once a second. */
+  cron(now: number): void {
+    this.repl.trim();
+    if (this.primaryHost === null) return;
+    const timeout = this.host.config.num('repl-timeout') * 1000;
+    const s = this.state;
+    if (s !== 'connect' && s !== 'transfer' && s !== 'connected' && now - this.lastIo > timeout) {
+      this.host.log('warning', 'Timeout connecting to the MASTER...');
+      this.cancelHandshake(true);
+    } else if (s === 'transfer' && now - this.lastIo > timeout) {
+      this.host.log('warning', "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.");
+      this.cancelHandshake(true);
+    } else if (s === 'connected' && now - this.primary!.lastInteraction > timeout) {
+      this.host.log('warning', 'MASTER timeout: no data nor PING received...');
+      this.host.disconnect(this.primary!.client);
+    }
+    if (now - this.lastSecondTick < 1000) return;
+    this.lastSecondTick = now;
+    if (this.state === 'connect') {
+      this.host.log('notice', `Connecting to MASTER ${this.primaryHost}:${this.primaryPort}`);
+      this.connect();
+    } else if (this.state === 'connected' && !this.primary!.prePsync) {
+      this.sendAck();
+    }
+  }
+
+  close(): void {
+    if (this.primary !== null) this.dropPrimary(false);
+    this.cancelHandshake(false);
+    this.closeLink();
+  }
+
+  // ---- INFO ----
+
+  /** INFO replication, replica part (role:slave ... replica_announced). */
+  infoFields(now: number): [string, string | number][] {
+    const c = this.host.config;
+    const p = this.primary;
+    const f: [string, string | number][] = [
+      ['role', 'slave'],
+      ['master_host', this.primaryHost!],
+      ['master_port', this.primaryPort],
+      ['master_link_status', this.state === 'connected' ? 'up' : 'down'],
+      ['master_last_io_seconds_ago', p !== null ? Math.floor((now - p.lastInteraction) / 1000) : -1],
+      ['master_sync_in_progress', this.state === 'transfer' ? 1 : 0],
+      ['slave_read_repl_offset', p?.readReploff ?? this.cached?.offset ?? 0],
+      ['slave_repl_offset', p?.reploff ?? this.cached?.offset ?? 0],
+    ];
+    const t = this.transfer;
+    if (t !== null) {
+      const perc = t.size > 0 ? (t.read / t.size) * 100 : 0;
+      f.push(
+        ['master_sync_total_bytes', t.size],
+        ['master_sync_read_bytes', t.read],
+        ['master_sync_left_bytes', t.size - t.read],
+        ['master_sync_perc', perc.toFixed(2)],
+        ['master_sync_last_io_seconds_ago', Math.floor((now - this.lastIo) / 1000)],
+      );
+    }
+    if (this.state !== 'connected') {
+      f.push(['master_link_down_since_seconds', this.downSince !== 0 ? Math.floor((now - this.downSince) / 1000) : -1]);
+    }
+    f.push(
+      ['slave_priority', c.num('replica-priority')],
+      ['slave_read_only', c.bool('replica-read-only') ? 1 : 0],
+      ['replica_announced', c.bool('replica-announced') ? 1 : 0],
+    );
+    return f;
+  }
+}
+
+/** ROLE's name for a link state. */
+function roleState(s: LinkState): string {
+  switch (s) {
+    case 'none': return 'none';
+    case 'connect': return 'connect';
+    case 'connecting': return 'connecting';
+    case 'transfer': return 'sync';
+    case 'connected': return 'connected';
+    default: return 'handshake';
+  }
+}
