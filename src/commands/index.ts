@@ -2,6 +2,7 @@
 
 import type { Family } from './table.js';
 import { connectionFamily } from './connection.js';
+import { blockingListFamily } from './blocking.js';
 import { dumpRestoreFamily } from './dump-restore.js';
 import { genericFamily } from './generic/index.js';
 import { hashFamily } from './hash.js';
@@ -25,4 +26,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   genericFamily,
   serverKeyspaceFamily,
   dumpRestoreFamily,
+  blockingListFamily,
 ];

@@ -11,6 +11,7 @@ import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
+import type { Blocking } from './blocking.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
 
@@ -71,6 +72,8 @@ export interface ServerApi {
   readonly sessions: SessionControl;
   /** The Redis version nodis reports (HELLO, INFO redis_version). */
   readonly redisVersion: string;
+  /** Parking of blocking commands and CLIENT UNBLOCK (exec/blocking.ts). */
+  readonly blocking: Blocking;
 }
 
 export class Ctx {
@@ -87,6 +90,11 @@ export class Ctx {
 
   get ks(): Keyspace {
     return this.server.ks;
+  }
+
+  /** True inside MULTI/EXEC (or a script): a nested call, where a command may never block. */
+  get inTransaction(): boolean {
+    return this.server.propagator.depth > 1;
   }
 
   /** The client's selected database. */

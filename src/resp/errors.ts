@@ -163,4 +163,8 @@ export const Err = {
   invalidFreq: () => err('ERR Invalid FREQ value, must be >= 0 and <= 255'),
   dumpPayload: () => err('ERR DUMP payload version or checksum are wrong'),
   badDataFormat: () => err('ERR Bad data format'),
+  // Blocking commands and CLIENT UNBLOCK (blocking area)
+  timeoutOutOfRange: () => err('ERR timeout is out of range'),
+  unblockReason: () => err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'),
+  unblockedByClient: () => err('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
 } as const;

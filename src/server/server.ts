@@ -5,6 +5,7 @@
 import type { Command } from '../commands/table.js';
 import { CommandTable } from '../commands/table.js';
 import { ALL_FAMILIES } from '../commands/index.js';
+import { Blocking } from '../exec/blocking.js';
 import { call, type ExecHost } from '../exec/call.js';
 import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
@@ -34,6 +35,8 @@ export class Server implements ExecHost {
   readonly propagator = new Propagator();
   readonly dispatcher: Dispatcher;
   readonly sessions: Sessions;
+  /** Clients parked by blocking commands (exec/blocking.ts). */
+  readonly blocking: Blocking;
   readonly redisVersion = REDIS_COMPAT_VERSION;
   readonly startTime = Date.now();
   /** Path of the config file given at startup ('' when none); set by the config loader. */
@@ -58,10 +61,12 @@ export class Server implements ExecHost {
     this.ks = new Keyspace(
       config.num('databases'),
       {
-        keyChanged: () => {},
+        keyChanged: (db, key) => this.blocking.keyChanged(db.index, key),
         notify: () => {},
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
         expiryPolicy: () => this.sessions.pause.expiryPolicy(),
+        flushed: (dbIndex) => this.blocking.flushed(dbIndex),
+        swapped: (a, b) => this.blocking.swapped(a, b),
       },
       () => Err.wrongType(),
     );
@@ -76,6 +81,8 @@ export class Server implements ExecHost {
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
     this.sessions = new Sessions(this);
+    this.blocking = this.createBlocking();
+    this.clients.onClose((c) => this.blocking.clientClosed(c));
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);
@@ -139,6 +146,18 @@ export class Server implements ExecHost {
 
   describeClient(c: Client): string {
     return `id=${c.id} addr=${c.transport.remoteAddress} laddr=${c.transport.localAddress} name=${c.name}`;
+  }
+
+  private createBlocking(): Blocking {
+    const server = this;
+    return new Blocking({
+      ks: this.ks,
+      get depth() { return server.propagator.depth; },
+      rerun: (client, argv) => this.sessions.runParked(client, argv),
+      resume: (client) => this.sessions.resume(client),
+      commandEnded: (client, cmd, argv, usec) => this.introspection.afterCall(client, cmd, argv, usec, client.dbIndex, false),
+      feedMonitor: (client, cmd, argv) => this.introspection.feedMonitor(client, cmd, argv, client.dbIndex),
+    }, this.ks.dbs.length);
   }
 
   // ---- ExecHost ----
@@ -215,6 +234,7 @@ export class Server implements ExecHost {
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
     this.sessions.close();
+    this.blocking.close();
     await listenersClosed;
   }
 }
