@@ -113,17 +113,12 @@ function blmove(ctx: Ctx): void {
   const from = parseEnd(ctx, 3);
   const to = parseEnd(ctx, 4);
   const deadline = blockTimeout(ctx, 5);
-  blockingMove(ctx, from, to, deadline, ['LMOVE', ctx.arg(1), ctx.arg(2), endWord(from), endWord(to)]);
+  blockingMove(ctx, from, to, deadline, ['LMOVE', ctx.arg(1), ctx.arg(2), ctx.arg(3), ctx.arg(4)]);
 }
 
 function brpoplpush(ctx: Ctx): void {
   const deadline = blockTimeout(ctx, 3);
   blockingMove(ctx, 'tail', 'head', deadline, ['RPOPLPUSH', ctx.arg(1), ctx.arg(2)]);
-}
-
-/** Redis propagates a served BLMOVE with its own lowercase direction words. */
-function endWord(end: End): string {
-  return end === 'head' ? 'left' : 'right';
 }
 
 function blockingMove(ctx: Ctx, from: End, to: End, deadline: number, propagated: string[]): void {
