@@ -149,10 +149,10 @@ export class Server implements ExecHost {
   }
 
   private createBlocking(): Blocking {
-    const server = this;
+    const propagator = this.propagator;
     return new Blocking({
       ks: this.ks,
-      get depth() { return server.propagator.depth; },
+      get depth() { return propagator.depth; },
       rerun: (client, argv) => this.sessions.runParked(client, argv),
       resume: (client) => this.sessions.resume(client),
       commandEnded: (client, cmd, argv, usec) => this.introspection.afterCall(client, cmd, argv, usec, client.dbIndex, false),
