@@ -1,6 +1,7 @@
 // CLIENT and its subcommands: identity (ID, GETNAME, SETNAME, SETINFO, INFO, LIST), control of
 // other connections (KILL, PAUSE, UNPAUSE) and of the caller's own (REPLY, NO-EVICT, NO-TOUCH).
-// CACHING, TRACKING, GETREDIR, TRACKINGINFO and UNBLOCK are declared by their own areas.
+// CACHING, TRACKING, GETREDIR and TRACKINGINFO are declared by their own areas; UNBLOCK only asks
+// the blocking layer (exec/blocking.ts).
 // Closing and pausing go through ctx.server.sessions; nothing here touches a socket.
 
 import type { Ctx } from '../exec/context.js';
@@ -27,6 +28,7 @@ const subcommands: CommandSpec[] = [
   { name: 'no-evict', arity: 3, flags: [...ADMIN], run: noEvict },
   { name: 'no-touch', arity: 3, flags: [...SESSION], run: noTouch },
   { name: 'help', arity: 2, flags: ['loading', 'stale'], run: help },
+  { name: 'unblock', arity: -3, flags: [...ADMIN], run: unblock },
 ];
 
 /** Registered with the connection family (commands/connection.ts). */
@@ -198,6 +200,22 @@ function unpause(ctx: Ctx): void {
   ctx.reply.ok();
 }
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was parked by a blocking command. */
+function unblock(ctx: Ctx): void {
+  if (ctx.argc > 4) throw Err.subcommandSyntax(ctx.arg(1), 'client');
+  let asError = false;
+  if (ctx.argc === 4) {
+    if (ctx.is(3, 'ERROR')) asError = true;
+    else if (!ctx.is(3, 'TIMEOUT')) throw Err.unblockReason();
+  }
+  const id = ctx.int(2);
+  const target = ctx.server.clients.get(id);
+  // A client held by CLIENT PAUSE is not blocked in a command: Redis 7.2 leaves it alone.
+  const done = target !== undefined && !target.closing &&
+    ctx.server.blocking.unblock(target, asError ? Err.unblockedByClient().text : null);
+  ctx.reply.integer(done ? 1 : 0);
+}
+
 // ---- the caller's own connection ----
 
 function reply(ctx: Ctx): void {
@@ -255,6 +273,8 @@ const HELP_LINES = [
   '    Describe connections, one line each.',
   'UNPAUSE',
   '    End a CLIENT PAUSE now.',
+  'UNBLOCK <client-id> [TIMEOUT|ERROR]',
+  '    End the wait of a client blocked in a blocking command, with its timeout reply or an error.',
   'PAUSE <timeout> [WRITE|ALL]',
   '    Hold the commands of every client (or only writes) for <timeout> milliseconds.',
   'REPLY (ON|OFF|SKIP)',

@@ -1,6 +1,7 @@
 // Every command family. One family per line, so that branches adding families merge cleanly.
 
 import type { Family } from './table.js';
+import { blockingListFamily } from './blocking.js';
 import { connectionFamily } from './connection.js';
 import { dumpRestoreFamily } from './dump-restore.js';
 import { genericFamily } from './generic/index.js';
@@ -37,4 +38,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   transactionsFamily,
   aofFamily,
   replicationFamily,
+  blockingListFamily,
 ];

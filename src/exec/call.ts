@@ -1,7 +1,8 @@
 // call(): the one place a command runs. It fixes the command's clock, runs the handler, turns a
 // thrown CommandError into an error reply, counts stats, records the command's own effect, and
 // when the outermost unit ends hands all effects to the propagator. Slowlog, MONITOR and the
-// latency monitor are fed from afterCall.
+// latency monitor are fed from afterCall. After the outermost unit, clients parked on keys it
+// made ready run again (exec/blocking.ts).
 
 import type { Command } from '../commands/table.js';
 import { CommandError } from '../resp/errors.js';
@@ -40,10 +41,15 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
     client.reply.error(e instanceof CommandError ? e.text : host.internalError(cmd, e));
   }
   const usec = Math.round((performance.now() - start) * 1000);
-  const stats = cmd.stats;
-  stats.calls++;
-  stats.usec += usec;
-  if (failed) stats.failed++;
+  const blocking = host.blocking;
+  // A blocking command that parked, or ran again after parking, is counted once when it ends.
+  const parkedRun = client.blocked || blocking.rerunning === client;
+  if (!parkedRun) {
+    const stats = cmd.stats;
+    stats.calls++;
+    stats.usec += usec;
+    if (failed) stats.failed++;
+  }
   if (ks.dirty !== dirtyBefore && prop.active) {
     const effect = ctx.ownEffect();
     if (effect !== null) prop.add(db, effect);
@@ -54,5 +60,8 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
     host.currentClient = null;
   }
   client.lastCommand = cmd.fullName;
-  host.afterCall(client, cmd, ctx.shownArgv(), usec, failed);
+  if (parkedRun) blocking.afterCall(client, cmd, ctx.shownArgv(), usec, failed);
+  else host.afterCall(client, cmd, ctx.shownArgv(), usec, failed);
+  // Keys made ready by this unit serve their parked clients now, after it and never inside it.
+  if (outermost && blocking.pendingWork) blocking.afterUnit();
 }

@@ -12,6 +12,7 @@ import type { PubSub } from '../pubsub/registry.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
+import type { Blocking } from './blocking.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
 import type { ReplicationApi } from './replication-api.js';
@@ -87,6 +88,8 @@ export interface ServerApi {
   readonly aof: AofApi;
   /** REPLICAOF, ROLE and the other replication services (replication/replica.ts). */
   readonly replication: ReplicationApi;
+  /** Parking of blocking commands and CLIENT UNBLOCK (exec/blocking.ts). */
+  readonly blocking: Blocking;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */
@@ -116,17 +119,14 @@ export class Ctx {
     return this.server.ks;
   }
 
+  /** True inside MULTI/EXEC (or a script): a nested call, where a command may never block. */
+  get inTransaction(): boolean {
+    return this.server.propagator.depth > 1;
+  }
+
   /** The client's selected database. */
   get db(): Db {
     return this.server.ks.dbs[this.client.dbIndex]!;
-  }
-
-  /**
-   * True when this command runs inside EXEC (queued by MULTI): blocking commands must not block
-   * then and act as their non-blocking forms.
-   */
-  get inTransaction(): boolean {
-    return this.server.transactions.inExec;
   }
 
   get argc(): number {

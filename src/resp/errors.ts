@@ -216,4 +216,8 @@ export const Err = {
   replicaofWhileFailingOver: () => err('ERR REPLICAOF not allowed while failing over.'),
   replicaofFromReplica: () => err('ERR Command is not valid when client is a replica.'),
   invalidPrimaryPort: () => err('ERR Invalid master port'),
+  // Blocking commands and CLIENT UNBLOCK (blocking area)
+  timeoutOutOfRange: () => err('ERR timeout is out of range'),
+  unblockReason: () => err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'),
+  unblockedByClient: () => err('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
 } as const;

@@ -108,7 +108,8 @@ function clientsSection(i: Introspection): Fields {
     if (qb > maxIn) maxIn = qb;
     const ob = c.reply.pendingBytes + c.transport.queuedBytes;
     if (ob > maxOut) maxOut = ob;
-    if (c.flagLetters.has('b')) blocked++;
+    // Redis counts clients held by a pause as blocked too.
+    if (c.blocked || c.postponed) blocked++;
     if (c.flagLetters.has('t')) tracking++;
   }
   return [
@@ -119,9 +120,9 @@ function clientsSection(i: Introspection): Fields {
     ['client_recent_max_output_buffer', maxOut],
     ['blocked_clients', blocked],
     ['tracking_clients', tracking],
-    ['clients_in_timeout_table', 0],
-    ['total_blocking_keys', 0],
-    ['total_blocking_keys_on_nokey', 0],
+    ['clients_in_timeout_table', i.host.blocking.clientsWithTimeout],
+    ['total_blocking_keys', i.host.blocking.blockingKeys],
+    ['total_blocking_keys_on_nokey', i.host.blocking.blockingKeysOnNoKey],
   ];
 }
 

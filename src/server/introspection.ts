@@ -46,6 +46,12 @@ export interface IntrospectionHost {
   replicationInfo?(): [string, string | number][];
   /** INFO async_loading: a replica loads while serving reads from its old data. */
   readonly asyncLoading?: boolean;
+  /** INFO clients reads the blocking layer's counts. */
+  readonly blocking: {
+    readonly clientsWithTimeout: number;
+    readonly blockingKeys: number;
+    readonly blockingKeysOnNoKey: number;
+  };
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */
@@ -121,8 +127,11 @@ export class Introspection implements IntrospectionApi {
 
   // ---- per-command bookkeeping ----
 
-  /** After every executed command: stats, latency tracking, latency monitor, slowlog, MONITOR. */
-  afterCall(client: Client, cmd: Command, argv: readonly string[], usec: number, dbIndex: number): void {
+  /**
+   * After every executed command: stats, latency tracking, latency monitor, slowlog, MONITOR.
+   * A blocking command that ends after parking passes monitor=false: MONITOR saw its first run.
+   */
+  afterCall(client: Client, cmd: Command, argv: readonly string[], usec: number, dbIndex: number, monitor = true): void {
     const s = this.settings;
     this.stats.numCommands++;
     this.stats.commandUsecSum += usec;
@@ -141,6 +150,11 @@ export class Introspection implements IntrospectionApi {
     if (s.slowlogSlowerThan >= 0 && usec >= s.slowlogSlowerThan && !cmd.flags.has('skip_slowlog')) {
       this.slowlog.push(argv, usec, client.transport.remoteAddress, client.name, s.slowlogSlowerThan, s.slowlogMaxLen);
     }
+    if (monitor) this.feedMonitor(client, cmd, argv, dbIndex);
+  }
+
+  /** The MONITOR line of a command, unless the command is hidden from MONITOR. */
+  feedMonitor(client: Client, cmd: Command, argv: readonly string[], dbIndex: number): void {
     if (this.monitors.size > 0 && !cmd.flags.has('skip_monitor') && !cmd.flags.has('admin')) {
       this.monitors.feed(client, dbIndex, argv);
     }

@@ -5,6 +5,7 @@
 import type { Command } from '../commands/table.js';
 import { CommandTable } from '../commands/table.js';
 import { ALL_FAMILIES } from '../commands/index.js';
+import { Blocking } from '../exec/blocking.js';
 import { call, type ExecHost } from '../exec/call.js';
 import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
@@ -52,6 +53,8 @@ export class Server implements ExecHost {
   afterCommand: ((c: Client) => void) | null = null;
   /** MULTI/EXEC and WATCH (exec/multi.ts, exec/watch.ts). */
   readonly transactions: Transactions;
+  /** Clients parked by blocking commands (exec/blocking.ts). */
+  readonly blocking: Blocking;
   readonly redisVersion = REDIS_COMPAT_VERSION;
   readonly startTime = Date.now();
   /** Path of the config file given at startup ('' when none); set by the config loader. */
@@ -82,12 +85,19 @@ export class Server implements ExecHost {
     this.ks = new Keyspace(
       config.num('databases'),
       {
-        keyChanged: (db, key) => this.transactions.watches.keyChanged(db, key),
+        keyChanged: (db, key) => {
+          this.transactions.watches.keyChanged(db, key);
+          this.blocking.keyChanged(db.index, key);
+        },
         notify: (cls, event, key, db) => this.pubsub.notifyKeyspace(cls, event, key, db),
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
         expiryPolicy: () => this.replication.expiryPolicy() ?? this.sessions.pause.expiryPolicy(),
         flushing: (db) => this.transactions.watches.flushing(db),
-        swapped: (a, b) => this.transactions.watches.swapped(a, b),
+        flushed: (dbIndex) => this.blocking.flushed(dbIndex),
+        swapped: (a, b) => {
+          this.transactions.watches.swapped(a, b);
+          this.blocking.swapped(a, b);
+        },
       },
       () => Err.wrongType(),
     );
@@ -130,6 +140,8 @@ export class Server implements ExecHost {
     this.dispatcher.addGate(replicaGate(this.replication, this.ks, config));
     config.onApply(['repl-backlog-size'], () => this.repl.resize());
     if (config.str('replicaof') !== '') this.replication.configure(config.str('replicaof'));
+    this.blocking = this.createBlocking();
+    this.clients.onClose((c) => this.blocking.clientClosed(c));
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
     wireConfig(this);
@@ -247,6 +259,18 @@ export class Server implements ExecHost {
     return `id=${c.id} addr=${c.transport.remoteAddress} laddr=${c.transport.localAddress} name=${c.name}`;
   }
 
+  private createBlocking(): Blocking {
+    const propagator = this.propagator;
+    return new Blocking({
+      ks: this.ks,
+      get depth() { return propagator.depth; },
+      rerun: (client, argv) => this.sessions.runParked(client, argv),
+      resume: (client) => this.sessions.resume(client),
+      commandEnded: (client, cmd, argv, usec) => this.introspection.afterCall(client, cmd, argv, usec, client.dbIndex, false),
+      feedMonitor: (client, cmd, argv) => this.introspection.feedMonitor(client, cmd, argv, client.dbIndex),
+    }, this.ks.dbs.length);
+  }
+
   // ---- ExecHost ----
 
   afterCall(client: Client, cmd: Command, argv: readonly string[], usec: number, _failed: boolean): void {
@@ -340,6 +364,7 @@ export class Server implements ExecHost {
     this.replication.close();
     this.sessions.close();
     this.aof.close();
+    this.blocking.close();
     await listenersClosed;
   }
 }

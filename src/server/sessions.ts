@@ -150,6 +150,21 @@ export class Sessions implements SessionControl {
     this.endBatch(client);
   }
 
+  /**
+   * Runs a parked client's blocking command once more (exec/blocking.ts), as the next command of
+   * its queue. False when it must wait for a pause to end: it is then queued first again.
+   */
+  runParked(client: Client, argv: string[]): boolean {
+    if (client.closing) return false;
+    if (this.runOne(client, argv)) return true;
+    const pending = client.pending;
+    if (client.pendingIndex > 0) pending[--client.pendingIndex] = argv;
+    else pending.unshift(argv);
+    client.postponed = true;
+    this.postponed.add(client);
+    return false;
+  }
+
   /** Runs list[start..] until done or the client must wait; returns where it stopped. */
   private process(client: Client, list: readonly string[][], start: number): number {
     for (let i = start; i < list.length; i++) {
