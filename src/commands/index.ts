@@ -11,6 +11,7 @@ import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
 import { serverKeyspaceFamily } from './server/keyspace.js';
 import { shutdownFamily } from './server/shutdown.js';
+import { persistenceFamily } from './server/persistence.js';
 import { stringFamily } from './string.js';
 
 export const ALL_FAMILIES: readonly Family[] = [
@@ -25,4 +26,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   genericFamily,
   serverKeyspaceFamily,
   dumpRestoreFamily,
+  persistenceFamily,
 ];

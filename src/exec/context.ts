@@ -13,6 +13,7 @@ import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
+import type { PersistenceApi } from './persistence-api.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -71,6 +72,8 @@ export interface ServerApi {
   readonly sessions: SessionControl;
   /** The Redis version nodis reports (HELLO, INFO redis_version). */
   readonly redisVersion: string;
+  /** SAVE, BGSAVE, LASTSAVE and DEBUG RELOAD (server/persistence.ts). */
+  readonly persistence: PersistenceApi;
 }
 
 export class Ctx {

@@ -234,7 +234,8 @@ function memorySection(i: Introspection): Fields {
 }
 
 function persistenceSection(i: Introspection): Fields {
-  return [
+  const p = i.host.persistence;
+  const rdb: Fields = p !== undefined ? p.infoFields() : [
     ['loading', i.host.ks.loading ? 1 : 0],
     ['async_loading', 0],
     ['current_cow_peak', 0],
@@ -253,6 +254,9 @@ function persistenceSection(i: Introspection): Fields {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0],
     ['rdb_last_load_keys_loaded', 0],
+  ];
+  return [
+    ...rdb,
     ['aof_enabled', 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
@@ -265,6 +269,7 @@ function persistenceSection(i: Introspection): Fields {
     ['aof_last_cow_size', 0],
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...(p !== undefined ? p.loadingFields() : []),
   ];
 }
 

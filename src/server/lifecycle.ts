@@ -32,6 +32,8 @@ export type FinalSave = (log: Logger) => boolean;
 
 export class Lifecycle {
   finalSave: FinalSave | null = null;
+  /** Loads the dataset once listening (clients get LOADING meanwhile); false stops the start. */
+  loadData: (() => Promise<boolean>) | null = null;
   private shuttingDown = false;
   private pendingSignal = false;
   private pidfileWritten: string | null = null;
@@ -48,6 +50,9 @@ export class Lifecycle {
   ) {
     this.closed = new Promise((r) => { this.resolveClosed = r; });
     server.shutdownHandler = (req) => this.shutdown(req, false);
+    // RDB persistence: dump.rdb is loaded before "Ready to accept connections", saved at exit.
+    this.loadData = () => server.persistence.loadAtStartup();
+    this.finalSave = () => server.persistence.finalSave();
   }
 
   /** The lines Redis logs before the server exists (role C). */
@@ -92,6 +97,11 @@ export class Lifecycle {
     this.writePidfile();
     this.banner();
     log.log('notice', 'Server initialized');
+    if (this.loadData !== null && !(await this.loadData())) {
+      await this.server.close();
+      this.resolveClosed();
+      return false;
+    }
     if (tcp) log.log('notice', 'Ready to accept connections tcp');
     if (this.config.str('unixsocket') !== '') log.log('notice', 'Ready to accept connections unix');
     if (this.opts.signals) this.installSignals();
@@ -180,6 +190,8 @@ export class Lifecycle {
     if (this.shuttingDown) return null;
     const log = this.logger;
     log.log('warning', 'User requested shutdown...');
+    // Like Redis killing its saving child: the snapshot stops and its temp file goes.
+    this.server.persistence.killBgsave();
     if (!this.saveBeforeExit(req)) {
       log.log('warning', 'Errors trying to shut down the server. Check the logs for more information.');
       return Err.shutdownFailed();

@@ -18,6 +18,7 @@ import { Config } from './config.js';
 import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
 import { Logger } from './log.js';
+import { Persistence } from './persistence.js';
 import { Sessions } from './sessions.js';
 import type { ServerStats } from './stats.js';
 
@@ -48,6 +49,8 @@ export class Server implements ExecHost {
   private closed = false;
   /** Statistics of other subsystems that CONFIG RESETSTAT zeroes (they register a resetter). */
   readonly statResetters: (() => void)[] = [];
+  /** RDB persistence: SAVE/BGSAVE, save points, startup loading (server/persistence.ts). */
+  readonly persistence: Persistence;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
 
@@ -75,6 +78,9 @@ export class Server implements ExecHost {
       check: (client, cmd) =>
         !client.authenticated && !cmd.flags.has('no_auth') && this.authRequired() ? Err.noAuth() : null,
     });
+    this.persistence = new Persistence(this);
+    this.dispatcher.addGate(this.persistence.misconfGate);
+    this.dispatcher.addGate(this.persistence.loadingGate);
     this.sessions = new Sessions(this);
     this.clients.onClose((c) => this.introspection.clientGone(c));
     this.listener = new Listener((conn) => this.sessions.accept(conn));
@@ -206,12 +212,14 @@ export class Server implements ExecHost {
     this.introspection.cron(Date.now());
     this.ks.activeExpire.cycle('slow', Math.max(1, this.config.num('hz')), this.config.num('active-expire-effort'));
     this.sessions.cron(Date.now());
+    this.persistence.cron(Date.now());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
+    this.persistence.close();
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
     this.sessions.close();
