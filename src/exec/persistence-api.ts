@@ -22,4 +22,6 @@ export interface PersistenceApi {
   lastSave(): number;
   /** DEBUG RELOAD: save (unless NOSAVE), flush (unless NOFLUSH), load dump.rdb back. */
   debugReload(o: ReloadOptions): CommandError | null;
+  /** FLUSHALL emptied everything: stop a background save, save the empty dataset if save points exist. */
+  flushedAll(): void;
 }

@@ -191,7 +191,7 @@ export class Lifecycle {
     const log = this.logger;
     log.log('warning', 'User requested shutdown...');
     // Like Redis killing its saving child: the snapshot stops and its temp file goes.
-    this.server.persistence.killBgsave();
+    this.server.persistence.killBgsave('shutdown');
     if (!this.saveBeforeExit(req)) {
       log.log('warning', 'Errors trying to shut down the server. Check the logs for more information.');
       return Err.shutdownFailed();

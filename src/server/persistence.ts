@@ -231,11 +231,15 @@ export class Persistence implements PersistenceApi {
     }
   }
 
-  /** Stops a background save in progress (Redis kills its child); removes the temp file. */
-  killBgsave(): void {
+  /**
+   * Stops a background save in progress, as Redis kills its child; the temp file goes. The
+   * status stays as it was: a save stopped on purpose is not a failure.
+   */
+  killBgsave(why: 'shutdown' | 'flushall' | 'reload'): void {
     const bg = this.running;
     if (bg === null) return;
-    this.log('warning', 'There is a child saving an .rdb. Killing it!');
+    if (why === 'shutdown') this.log('warning', 'There is a child saving an .rdb. Killing it!');
+    else this.log('warning', `Background saving terminated: stopped by ${why === 'flushall' ? 'FLUSHALL' : 'DEBUG RELOAD'}`);
     this.running = null;
     this.lastCowSize = bg.snap.cowBytes;
     bg.snap.cancel('Background saving killed');
@@ -413,7 +417,7 @@ export class Persistence implements PersistenceApi {
 
   debugReload(o: ReloadOptions): CommandError | null {
     // The reload replaces what a background save would be writing: stop it first.
-    this.killBgsave();
+    this.killBgsave('reload');
     if (o.save && !this.saveSync()) return Err.saveFailed();
     if (o.flush) this.server.ks.clearAll();
     const t = this.target('');
@@ -435,6 +439,12 @@ export class Persistence implements PersistenceApi {
     if (!ok) return Err.debugReloadFailed();
     this.log('notice', 'DB reloaded by DEBUG RELOAD');
     return null;
+  }
+
+  /** FLUSHALL: like Redis, stop a background save and save the empty dataset when save points exist. */
+  flushedAll(): void {
+    this.killBgsave('flushall');
+    if (this.hasSavePoints()) this.saveSync();
   }
 
   // ---- shutdown ----
