@@ -341,9 +341,10 @@ export class Persistence implements PersistenceApi {
 
   /** Runs a loader in time slices with the event loop in between (clients get LOADING). */
   private async drive(loader: RdbLoader): Promise<LoadResult> {
-    const delay = this.server.config.num('key-load-delay');
     const debt = { us: 0 };
     for (;;) {
+      // Read each slice: tests change key-load-delay while a load runs.
+      const delay = this.server.config.num('key-load-delay');
       const deadline = performance.now() + 2;
       for (;;) {
         const r = loader.step(delay === 0 ? 256 : 1);

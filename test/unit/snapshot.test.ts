@@ -10,12 +10,11 @@ import type { Db } from '../../src/keyspace/db.js';
 import type { Keyspace } from '../../src/keyspace/keyspace.js';
 import { HashValue } from '../../src/keyspace/types/hash.js';
 import { ListValue } from '../../src/keyspace/types/list.js';
-import { MutableString, stringOf } from '../../src/keyspace/types/string.js';
-import { isStringValue, type Value } from '../../src/keyspace/value.js';
 import { DEFAULT_LIMITS } from '../../src/persistence/rdb/codecs.js';
 import { readRdb } from '../../src/persistence/rdb/reader.js';
 import type { AuxFields } from '../../src/persistence/rdb/writer.js';
 import { Snapshot, type SnapshotSink } from '../../src/persistence/snapshot.js';
+import { assertSameImage, datasetImage, describeValue } from '../helpers/image.js';
 import { newKeyspace, rng } from '../helpers/rdb.js';
 
 const AUX: AuxFields = { redisVer: '7.2.4', redisBits: 64, ctime: 1700000000, usedMem: 1000000, aofBase: 0 };
@@ -34,22 +33,8 @@ class MemorySink implements SnapshotSink {
   get bytes(): Buffer { return Buffer.concat(this.chunks); }
 }
 
-/** A canonical text per value: type, content, expire. */
-function describeValue(v: Value, expire: number | undefined): string {
-  let body: unknown;
-  if (isStringValue(v)) body = ['string', v instanceof MutableString ? v.bytes().toString('latin1') : stringOf(v)];
-  else if (v instanceof ListValue) body = ['list', v.toArray()];
-  else if (v instanceof HashValue) {
-    const [f, vals] = v.entries();
-    body = ['hash', f.map((x, i) => [x, vals[i]]).sort()];
-  } else body = ['?'];
-  return JSON.stringify([body, expire ?? null]);
-}
-
 function image(ks: Keyspace): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const db of ks.dbs) for (const [k, v] of db.entries()) out.set(`${db.index}/${k}`, describeValue(v, db.getExpire(k)));
-  return out;
+  return datasetImage(ks);
 }
 
 function decode(file: Buffer): Map<string, string> {
@@ -62,14 +47,6 @@ function decode(file: Buffer): Map<string, string> {
     },
   }, { limits: DEFAULT_LIMITS, verifyChecksum: true });
   return out;
-}
-
-function assertSameImage(got: Map<string, string>, want: Map<string, string>): void {
-  const missing = [...want.keys()].filter((k) => !got.has(k));
-  const extra = [...got.keys()].filter((k) => !want.has(k));
-  assert.deepEqual({ missing: missing.slice(0, 5), extra: extra.slice(0, 5) }, { missing: [], extra: [] });
-  for (const [k, v] of want) assert.equal(got.get(k), v, `value of ${k}`);
-  assert.equal(got.size, want.size);
 }
 
 function fill(ks: Keyspace, n: number, r: () => number, dbs: number[], tag = ''): void {
