@@ -177,11 +177,13 @@ describe('loading dump.rdb at startup', () => {
     const n = await startNodis(['--dir', dir, '--enable-debug-command', 'yes']);
     const c = await n.client();
     await c.send('DEBUG', 'POPULATE', '3000');
-    for (let i = 0; i < 10; i++) await c.send('SET', `gone:${i}`, 'x', 'PX', '50');
+    const setAt = Date.now();
+    await c.pipeline(Array.from({ length: 10 }, (_, i) => ['SET', `gone:${i}`, 'x', 'PX', '600']));
     assert.equal(await c.send('SAVE'), 'OK');
+    assert.ok(Date.now() - setAt < 500, 'the save ran before the keys expired');
     c.close();
     await n.stop('SIGKILL', true);
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, Math.max(0, setAt + 650 - Date.now())));
 
     // 3000 keys at 1 ms each: three seconds of loading.
     const p = await launch(['--dir', dir, '--key-load-delay', '1000', '--save', '', '--enable-debug-command', 'yes'], /Loading RDB produced by version/);
