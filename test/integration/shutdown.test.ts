@@ -61,7 +61,8 @@ describe('signals', () => {
       const pidfile = join(tmp, `${sig}.pid`);
       const sock = join(tmp, `${sig}.sock`);
       const p = await launch(['--pidfile', pidfile, '--unixsocket', sock, '--dbfilename', `${sig}.rdb`]);
-      assert.match(p.out(), /\* Ready to accept connections unix\n/);
+      // The unix line follows the tcp one in a separate write: wait for it rather than race it.
+      await p.wait(/\* Ready to accept connections unix\n/);
       assert.ok(existsSync(pidfile) && existsSync(sock));
       p.kill(sig);
       assert.equal(await p.exit, 0);
