@@ -24,6 +24,7 @@ interface Run {
   rssPeakDelta: number;
   cow: number;
   writes: number;
+  baseRate: number;
   fileBytes: number;
 }
 
@@ -96,8 +97,10 @@ async function measure(kind: 'redis' | 'nodis'): Promise<Run> {
 
     // Baseline: the same load for two seconds without a save.
     const base = load(writer, prober);
+    const tb = performance.now();
     await new Promise((r) => setTimeout(r, 2000));
     const b = await base.stop();
+    const baseRate = b.writes / ((performance.now() - tb) / 1000);
 
     const rssBefore = treeRss(s.proc.pid!);
     let rssPeak = rssBefore;
@@ -118,7 +121,7 @@ async function measure(kind: 'redis' | 'nodis'): Promise<Run> {
     return {
       kind, saveMs, maxRtt: Math.max(...r.rtts), p99Rtt: percentile(r.rtts, 99),
       baseMax: Math.max(...b.rtts), baseP99: percentile(b.rtts, 99),
-      rssBefore, rssPeakDelta: rssPeak - rssBefore, cow, writes: r.writes, fileBytes,
+      rssBefore, rssPeakDelta: rssPeak - rssBefore, cow, writes: r.writes, baseRate, fileBytes,
     };
   } finally {
     await s.stop();
@@ -130,10 +133,10 @@ const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
 const runs = [await measure('redis'), await measure('nodis')];
 console.log(`BGSAVE of ${KEYS} keys (DEBUG POPULATE) while one client pipelines SETs (50 per batch) and another sends PING every ~1 ms`);
 console.log('');
-console.log('| server | save wall time | PING max / p99 during save | PING max / p99 without save | RSS before | RSS growth while saving | rdb_last_cow_size | SETs during save | file |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| server | save wall time | PING max / p99 during save | PING max / p99 without save | RSS before | RSS growth while saving | rdb_last_cow_size | SETs/s during save | SETs/s without save | file |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of runs) {
-  console.log(`| ${r.kind} | ${r.saveMs.toFixed(0)} ms | ${r.maxRtt.toFixed(1)} / ${r.p99Rtt.toFixed(1)} ms | ${r.baseMax.toFixed(1)} / ${r.baseP99.toFixed(1)} ms | ${mb(r.rssBefore)} MB | ${mb(r.rssPeakDelta)} MB | ${mb(r.cow)} MB | ${r.writes} | ${mb(r.fileBytes)} MB |`);
+  console.log(`| ${r.kind} | ${r.saveMs.toFixed(0)} ms | ${r.maxRtt.toFixed(1)} / ${r.p99Rtt.toFixed(1)} ms | ${r.baseMax.toFixed(1)} / ${r.baseP99.toFixed(1)} ms | ${mb(r.rssBefore)} MB | ${mb(r.rssPeakDelta)} MB | ${mb(r.cow)} MB | ${Math.round(r.writes / (r.saveMs / 1000))} | ${Math.round(r.baseRate)} | ${mb(r.fileBytes)} MB |`);
 }
 console.log('');
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -62,7 +62,7 @@ export class Persistence implements PersistenceApi {
   /** Set by the AOF: true while a rewrite runs, so BGSAVE must wait (Redis's one child rule). */
   otherChildActive: (() => boolean) | null = null;
   /** Tests: the time budget of one snapshot slice in ms. */
-  sliceMs = 2;
+  sliceMs = 1;
 
   readonly misconfGate: Gate = {
     check: (_client: Client, cmd: Command) =>
