@@ -36,6 +36,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = new Config(process.cwd());
   // Embedded servers listen on loopback unless told otherwise; a config file may still say more.
   config.load('bind', ['127.0.0.1']);
+  // No save points unless asked for: an embedded server must not write dump.rdb into whatever
+  // directory its host process runs in. A config file or the config record may set them.
+  config.load('save', '');
   const lines: string[] = [];
   if (options.bind !== undefined) {
     const list = Array.isArray(options.bind) ? options.bind : [options.bind];

@@ -14,6 +14,7 @@ import { commandFamily } from './server/command.js';
 import { configFamily } from './server/config.js';
 import { introspectionFamily } from './server/introspection.js';
 import { serverKeyspaceFamily } from './server/keyspace.js';
+import { persistenceFamily } from './server/persistence.js';
 import { shutdownFamily } from './server/shutdown.js';
 import { setFamily } from './set.js';
 import { sortedSetFamily } from './sorted-set/index.js';
@@ -39,4 +40,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   aofFamily,
   replicationFamily,
   blockingListFamily,
+  persistenceFamily,
 ];

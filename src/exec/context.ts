@@ -16,6 +16,7 @@ import type { Blocking } from './blocking.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
 import type { ReplicationApi } from './replication-api.js';
+import type { PersistenceApi } from './persistence-api.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -90,6 +91,8 @@ export interface ServerApi {
   readonly replication: ReplicationApi;
   /** Parking of blocking commands and CLIENT UNBLOCK (exec/blocking.ts). */
   readonly blocking: Blocking;
+  /** SAVE, BGSAVE, LASTSAVE and DEBUG RELOAD (server/persistence.ts). */
+  readonly persistence: PersistenceApi;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */

@@ -349,6 +349,7 @@ export class Db {
 
   /** Exchanges the whole contents with another database (SWAPDB, async loading). */
   swapContents(other: Db): void {
+    this.ks.beforeSwap(this, other);
     [this.tables, other.tables] = [other.tables, this.tables];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.count, other.count] = [other.count, this.count];

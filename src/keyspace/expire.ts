@@ -37,7 +37,7 @@ export class ActiveExpire {
    */
   cycle(kind: CycleKind, hz: number, effort: number, clock: () => number = nowUs): number {
     const ks = this.ks;
-    if (!ks.activeExpireEnabled || ks.hooks.expiryPolicy() !== 'delete') return 0;
+    if (!ks.activeExpireEnabled || ks.loading || ks.hooks.expiryPolicy() !== 'delete') return 0;
     const e = Math.max(0, Math.min(9, effort - 1));
     const keysPerLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * e;
     const fastDuration = FAST_DURATION_US + (FAST_DURATION_US / 4) * e;

@@ -32,6 +32,8 @@ export interface KeyspaceHooks {
 export interface ChangeObserver {
   beforeChange(db: Db, key: string, slot: number): void;
   beforeClear(db: Db): void;
+  /** Two databases are about to exchange their contents (SWAPDB, async-loading swaps). */
+  beforeSwap?(a: Db, b: Db): void;
 }
 
 export interface KeyspaceStats {
@@ -110,6 +112,10 @@ export class Keyspace {
   beforeClear(db: Db): void {
     this.hooks.flushing?.(db);
     for (const o of this.observers) o.beforeClear(db);
+  }
+
+  beforeSwap(a: Db, b: Db): void {
+    for (const o of this.observers) o.beforeSwap?.(a, b);
   }
 
   /** FLUSHALL: empties every database, returns the number of keys removed. */

@@ -220,4 +220,12 @@ export const Err = {
   timeoutOutOfRange: () => err('ERR timeout is out of range'),
   unblockReason: () => err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'),
   unblockedByClient: () => err('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
+  // Persistence: SAVE, BGSAVE, DEBUG RELOAD (snapshot area)
+  bgsaveInProgress: () => err('ERR Background save already in progress'),
+  bgsaveOtherChild: () =>
+    err("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."),
+  /** Redis's shared.err: a bare ERR after a failed SAVE (the log says why). */
+  saveFailed: () => err('ERR'),
+  debugReloadOptions: () => err('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.'),
+  debugReloadFailed: () => err('ERR Error trying to load the RDB dump, check server logs.'),
 } as const;

@@ -235,26 +235,16 @@ function memorySection(i: Introspection): Fields {
 }
 
 function persistenceSection(i: Introspection): Fields {
+  const p = i.host.persistence;
+  // A replica loading in the background (swapdb) reports loading:1 with async_loading:1.
+  const asyncLoading = i.host.asyncLoading === true;
+  const rdb: Fields = p !== undefined ? p.infoFields() : [['rdb_last_save_time', i.lastSave()]];
   return [
-    ['loading', i.host.ks.loading || i.host.asyncLoading === true ? 1 : 0],
-    ['async_loading', i.host.asyncLoading === true ? 1 : 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
-    ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', i.host.ks.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', i.lastSave()],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
-    ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['loading', i.host.ks.loading || asyncLoading ? 1 : 0],
+    ['async_loading', asyncLoading ? 1 : 0],
+    ...rdb.filter(([k]) => k !== 'loading' && k !== 'async_loading'),
     ...i.host.aofInfo(),
+    ...(p !== undefined ? p.loadingFields() : []),
   ];
 }
 

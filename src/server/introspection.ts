@@ -52,6 +52,12 @@ export interface IntrospectionHost {
     readonly blockingKeys: number;
     readonly blockingKeysOnNoKey: number;
   };
+  /** INFO persistence and LASTSAVE come from RDB persistence when the server has it. */
+  readonly persistence?: {
+    infoFields(): [string, string | number][];
+    loadingFields(): [string, string | number][];
+    lastSave(): number;
+  };
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */
@@ -188,6 +194,7 @@ export class Introspection implements IntrospectionApi {
   }
 
   lastSave(): number {
+    if (this.host.persistence !== undefined) return this.host.persistence.lastSave();
     return Math.floor(this.host.startTime / 1000);
   }
 

@@ -32,6 +32,8 @@ export type FinalSave = (log: Logger) => boolean;
 
 export class Lifecycle {
   finalSave: FinalSave | null = null;
+  /** Loads the dataset once listening (clients get LOADING meanwhile); false stops the start. */
+  loadData: (() => Promise<boolean>) | null = null;
   private shuttingDown = false;
   private pendingSignal = false;
   private pidfileWritten: string | null = null;
@@ -53,6 +55,9 @@ export class Lifecycle {
       if (opts.exit !== null) opts.exit(1);
       else void this.close();
     };
+    // RDB persistence: dump.rdb is loaded before "Ready to accept connections", saved at exit.
+    this.loadData = () => server.persistence.loadAtStartup();
+    this.finalSave = () => server.persistence.finalSave();
   }
 
   /** The lines Redis logs before the server exists (role C). */
@@ -97,7 +102,9 @@ export class Lifecycle {
     this.writePidfile();
     this.banner();
     log.log('notice', 'Server initialized');
-    if (!this.server.aof.startup()) {
+    // Redis loads the AOF when appendonly is on, and dump.rdb only otherwise.
+    if (!this.server.aof.startup() ||
+        (!this.server.config.bool('appendonly') && this.loadData !== null && !(await this.loadData()))) {
       await this.server.close();
       this.resolveClosed();
       return false;
@@ -190,6 +197,8 @@ export class Lifecycle {
     if (this.shuttingDown) return null;
     const log = this.logger;
     log.log('warning', 'User requested shutdown...');
+    // Like Redis killing its saving child: the snapshot stops and its temp file goes.
+    this.server.persistence.killBgsave('shutdown');
     if (!this.server.aof.prepareShutdown(req.force)) {
       log.log('warning', 'Errors trying to shut down the server. Check the logs for more information.');
       return Err.shutdownFailed();

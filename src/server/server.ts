@@ -26,6 +26,7 @@ import { Config } from './config.js';
 import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
 import { Logger } from './log.js';
+import { Persistence } from './persistence.js';
 import { Sessions } from './sessions.js';
 import { AofService } from '../persistence/aof/service.js';
 import { AofReplayer } from '../persistence/aof/replay.js';
@@ -75,6 +76,8 @@ export class Server implements ExecHost {
   readonly repl: ReplicationState;
   /** REPLICAOF, the link to our primary, ROLE (replication/replica.ts). */
   readonly replication: ReplicaRole;
+  /** RDB persistence: SAVE/BGSAVE, save points, startup loading (server/persistence.ts). */
+  readonly persistence: Persistence;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
 
@@ -125,9 +128,14 @@ export class Server implements ExecHost {
     config.onApply(['notify-keyspace-events'], syncNotifying);
     this.clients.onClose((c) => this.pubsub.forget(c));
     this.clients.onReset((c) => this.pubsub.forget(c));
+    this.persistence = new Persistence(this);
+    this.dispatcher.addGate(this.persistence.misconfGate);
+    this.dispatcher.addGate(this.persistence.loadingGate);
     this.sessions = new Sessions(this);
     this.sessions.pause.execMayReplicate = (c) => this.transactions.mayReplicate(c);
     this.aof = new AofService(this, new AofReplayer(this, this.table));
+    // One background job at a time, as Redis allows one child: BGSAVE waits for a rewrite.
+    this.persistence.otherChildActive = () => this.aof.rewriting;
     // Writes (and PING) are refused while the AOF cannot be written, as Redis's MISCONF.
     this.dispatcher.addGate({
       check: (_client, cmd) => {
@@ -353,12 +361,14 @@ export class Server implements ExecHost {
     this.sessions.cron(Date.now());
     this.aof.cron();
     this.replication.cron(Date.now());
+    this.persistence.cron(Date.now());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
+    this.persistence.close();
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
     this.replication.close();

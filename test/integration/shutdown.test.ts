@@ -1,10 +1,11 @@
 // Shutdown paths of nodis-server: SIGTERM / SIGINT (with shutdown-on-sig* flags), SHUTDOWN and its
 // options, the log lines Redis 7.2 writes, pidfile and unix socket removal, exit codes; and an
-// embedded server stopped by SHUTDOWN. nodis has no persistence yet: a requested SAVE must fail.
+// embedded server stopped by SHUTDOWN. A final save that cannot be written (dbfilename names a
+// directory) keeps the server running unless FORCE.
 
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,31 +60,43 @@ describe('signals', () => {
     it(`${sig} shuts down gracefully, removing the pidfile and the unix socket`, async () => {
       const pidfile = join(tmp, `${sig}.pid`);
       const sock = join(tmp, `${sig}.sock`);
-      const p = await launch(['--pidfile', pidfile, '--unixsocket', sock]);
-      assert.match(p.out(), /\* Ready to accept connections unix\n/);
+      const p = await launch(['--pidfile', pidfile, '--unixsocket', sock, '--dbfilename', `${sig}.rdb`]);
+      // The unix line follows the tcp one in a separate write: wait for it rather than race it.
+      await p.wait(/\* Ready to accept connections unix\n/);
       assert.ok(existsSync(pidfile) && existsSync(sock));
       p.kill(sig);
       assert.equal(await p.exit, 0);
-      // No persistence yet: with the default save points nothing is saved, and nothing is claimed.
+      // The default save points ask for a final save.
       assert.deepEqual(tail(p.out(), `Received ${sig} scheduling shutdown...`), [
         `Received ${sig} scheduling shutdown...`,
         'User requested shutdown...',
+        'Saving the final RDB snapshot before exiting.',
+        'DB saved on disk',
         'Removing the pid file.',
         'Removing the unix socket file.',
         'Redis is now ready to exit, bye bye...',
       ]);
       assert.ok(!existsSync(pidfile), 'pidfile removed');
       assert.ok(!existsSync(sock), 'unix socket removed');
+      assert.ok(existsSync(join(tmp, `${sig}.rdb`)), 'final snapshot written');
     });
   }
 
   it('keeps running when shutdown-on-sigterm asks for a save that cannot be made', async () => {
-    const p = await launch(['--shutdown-on-sigterm', 'save']);
+    // A directory where the dump should go: loading it at startup would fail, so it is named
+    // only once the server runs.
+    mkdirSync(join(tmp, 'is-a-dir.rdb'));
+    const p = await launch(['--shutdown-on-sigterm', 'save', '--enable-protected-configs', 'yes']);
+    const c0 = await TestClient.connect(p.port);
+    assert.equal(await c0.send('CONFIG', 'SET', 'dbfilename', 'is-a-dir.rdb'), 'OK');
+    c0.close();
     p.kill('SIGTERM');
     await p.wait(/SIGTERM received but errors trying to shut down the server/);
+    const pid = p.out().match(/pid=(\d+)/)![1];
     assert.deepEqual(tail(p.out(), 'Received SIGTERM scheduling shutdown...').slice(1), [
       'User requested shutdown...',
-      'No persistence is available in this nodis build: the final RDB snapshot cannot be written.',
+      'Saving the final RDB snapshot before exiting.',
+      `Error moving temp DB file temp-${pid}.rdb on the final destination is-a-dir.rdb (in server root dir ${tmp}): Is a directory`,
       "Error trying to save the DB, can't exit.",
       'Errors trying to shut down the server. Check the logs for more information.',
       'SIGTERM received but errors trying to shut down the server, check the logs for more information',
@@ -108,9 +121,11 @@ describe('SHUTDOWN', () => {
     assert.deepEqual(tail(p.out(), 'User requested shutdown...'), ['User requested shutdown...', 'Redis is now ready to exit, bye bye...']);
   });
 
-  it('SAVE fails without persistence and the server keeps serving; FORCE exits anyway', async () => {
-    const p = await launch([]);
+  it('SAVE that cannot be written keeps the server serving; FORCE exits anyway', async () => {
+    mkdirSync(join(tmp, 'dir2.rdb'));
+    const p = await launch(['--enable-protected-configs', 'yes']);
     const c = await TestClient.connect(p.port);
+    assert.equal(await c.send('CONFIG', 'SET', 'dbfilename', 'dir2.rdb'), 'OK');
     const r = await c.send('SHUTDOWN', 'SAVE');
     assert.ok(r instanceof RespError);
     assert.equal(r.message, 'ERR Errors trying to SHUTDOWN. Check logs.');

@@ -1,5 +1,5 @@
 // DEBUG: the subcommands nodis supports (HELP SLEEP OBJECT DIGEST DIGEST-VALUE POPULATE
-// PAUSE-CRON PROTOCOL REPLYBUFFER LOG HTSTATS HTSTATS-KEY SET-ACTIVE-EXPIRE). DEBUG is one
+// PAUSE-CRON PROTOCOL REPLYBUFFER LOG HTSTATS HTSTATS-KEY SET-ACTIVE-EXPIRE RELOAD). DEBUG is one
 // command with free-form arguments in Redis, so wrong argument counts and unknown subcommands
 // share one error. Gated by enable-debug-command through the 'protected' flag.
 
@@ -36,6 +36,7 @@ const SUBCOMMANDS: Record<string, [(argc: number) => boolean, Handler]> = {
   htstats: [(n) => n >= 3, htStats],
   'htstats-key': [(n) => n >= 3, htStatsKey],
   'set-active-expire': [(n) => n === 3, (ctx) => { ctx.ks.activeExpireEnabled = atoi(ctx.arg(2)) !== 0; ctx.reply.ok(); }],
+  reload: [(n) => n >= 2, reload],
 };
 
 function debug(ctx: Ctx): void {
@@ -53,6 +54,20 @@ function atoi(s: string): number {
 /** The stored value of a key without expiring it (DEBUG looks at what is really stored). */
 function rawLookup(db: Db, key: string): Value | undefined {
   return db.slotTable(keySlot(key))?.get(key);
+}
+
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush and load dump.rdb back, synchronously. */
+function reload(ctx: Ctx): void {
+  const o = { merge: false, flush: true, save: true };
+  for (let i = 2; i < ctx.argc; i++) {
+    if (ctx.is(i, 'MERGE')) o.merge = true;
+    else if (ctx.is(i, 'NOFLUSH')) o.flush = false;
+    else if (ctx.is(i, 'NOSAVE')) o.save = false;
+    else throw Err.debugReloadOptions();
+  }
+  const e = ctx.server.persistence.debugReload(o);
+  if (e !== null) throw e;
+  ctx.reply.ok();
 }
 
 function sleep(ctx: Ctx): void {
@@ -282,6 +297,9 @@ function help(ctx: Ctx): void {
     'PROTOCOL <type>',
     '    Reply with a sample of a RESP type: string, integer, double, bignum, null,',
     '    array, set, map, attrib, push, verbatim, true, false.',
+    'RELOAD [MERGE] [NOFLUSH] [NOSAVE]',
+    '    Save the RDB file (not with NOSAVE), empty the databases (not with NOFLUSH) and load',
+    '    the file back; with MERGE the file\'s value wins over a key already present.',
     'REPLYBUFFER PEAK-RESET-TIME <never|reset|ms>',
     'REPLYBUFFER RESIZING <0|1>',
     '    Reply buffer tuning, accepted for compatibility.',

@@ -31,7 +31,10 @@ function flushdb(ctx: Ctx): void {
 
 function flushall(ctx: Ctx): void {
   checkFlushMode(ctx);
-  ctx.ks.dirty += ctx.ks.clearAll() + 1;
+  ctx.ks.dirty += ctx.ks.clearAll();
+  // Redis 7: a running background save is stopped and, with save points, the empty dataset saved.
+  ctx.server.persistence.flushedAll();
+  ctx.ks.dirty++;
   ctx.reply.ok();
 }
 

@@ -1,12 +1,14 @@
 // Loads an RDB file held in a buffer into databases, with Redis's rules: keys whose expire time
 // has passed are dropped when loading as a primary, empty collections are skipped, a key seen
-// twice in one database is an error, a database index beyond the configured count is an error.
+// twice in one database is an error (unless merging: DEBUG RELOAD MERGE keeps the file's value),
+// a database index beyond the configured count is an error. RdbLoader works in steps so that a
+// server can keep answering (LOADING) during a long load; loadRdb() runs it to the end.
 // The databases may be partly filled when an error is thrown: callers load into fresh ones.
 
 import type { Db } from '../../keyspace/db.js';
 import { keySlot } from '../../util/crc16.js';
 import { fail } from './bytes.js';
-import { readRdb, type FileReadOptions, type ReadResult } from './reader.js';
+import { RdbFileReader, type FileReadOptions, type ReadResult } from './reader.js';
 import type { AccessInfo } from './writer.js';
 
 export interface LoadOptions extends FileReadOptions {
@@ -14,6 +16,10 @@ export interface LoadOptions extends FileReadOptions {
   dropExpiredBefore?: number;
   /** Receives per-key LRU/LFU data from the file (the keyspace may record it). */
   access?: (db: Db, key: string, info: AccessInfo) => void;
+  /** A key already present is replaced by the file's value instead of failing the load. */
+  allowDuplicates?: boolean;
+  /** Each aux field as it is read (the server logs redis-ver, ctime, used-mem). */
+  aux?: (key: string, value: string) => void;
 }
 
 export interface LoadResult extends ReadResult {
@@ -23,36 +29,64 @@ export interface LoadResult extends ReadResult {
   aux: Map<string, string>;
 }
 
+export class RdbLoader {
+  readonly aux = new Map<string, string>();
+  readonly emptySkipped: string[] = [];
+  keys = 0;
+  expiredSkipped = 0;
+  private readonly reader: RdbFileReader;
+
+  constructor(buf: Buffer, dbs: readonly Db[], o: LoadOptions) {
+    const dbAt = (i: number): Db => {
+      const db = dbs[i];
+      if (db === undefined) {
+        fail(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
+      }
+      return db;
+    };
+    this.reader = new RdbFileReader(buf, {
+      aux: (k, v) => {
+        this.aux.set(k, v);
+        o.aux?.(k, v);
+      },
+      selectDb: (i) => { dbAt(i); },
+      emptyKey: (_db, key) => { this.emptySkipped.push(key); },
+      key: (e) => {
+        const db = dbAt(e.db);
+        // Redis drops an expired key before it looks for a duplicate.
+        if (e.expireMs !== undefined && o.dropExpiredBefore !== undefined && e.expireMs < o.dropExpiredBefore) {
+          this.expiredSkipped++;
+          return;
+        }
+        if (db.slotTable(keySlot(e.key))?.has(e.key)) {
+          if (o.allowDuplicates !== true) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
+          db.delete(e.key);
+        }
+        db.set(e.key, e.value, true);
+        if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
+        if (o.access !== undefined && (e.idle !== undefined || e.freq !== undefined)) {
+          o.access(db, e.key, { idle: e.idle, freq: e.freq });
+        }
+        this.keys++;
+      },
+    }, o);
+  }
+
+  /** Bytes of the file consumed so far. */
+  get position(): number { return this.reader.position; }
+
+  /** Loads at most maxKeys more keys; the result once the file is complete, else null. */
+  step(maxKeys: number): LoadResult | null {
+    const r = this.reader.step(maxKeys);
+    if (r === null) return null;
+    return { ...r, keys: this.keys, expiredSkipped: this.expiredSkipped, emptySkipped: this.emptySkipped, aux: this.aux };
+  }
+}
+
 export function loadRdb(buf: Buffer, dbs: readonly Db[], o: LoadOptions): LoadResult {
-  const aux = new Map<string, string>();
-  const emptySkipped: string[] = [];
-  let keys = 0;
-  let expiredSkipped = 0;
-  const dbAt = (i: number): Db => {
-    const db = dbs[i];
-    if (db === undefined) {
-      fail(`Data file was created with a Redis server configured to handle more than ${dbs.length} databases`);
-    }
-    return db;
-  };
-  const r = readRdb(buf, {
-    aux: (k, v) => { aux.set(k, v); },
-    selectDb: (i) => { dbAt(i); },
-    emptyKey: (_db, key) => { emptySkipped.push(key); },
-    key: (e) => {
-      const db = dbAt(e.db);
-      if (db.slotTable(keySlot(e.key))?.has(e.key)) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
-      if (e.expireMs !== undefined && o.dropExpiredBefore !== undefined && e.expireMs < o.dropExpiredBefore) {
-        expiredSkipped++;
-        return;
-      }
-      db.set(e.key, e.value, true);
-      if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
-      if (o.access !== undefined && (e.idle !== undefined || e.freq !== undefined)) {
-        o.access(db, e.key, { idle: e.idle, freq: e.freq });
-      }
-      keys++;
-    },
-  }, o);
-  return { ...r, keys, expiredSkipped, emptySkipped, aux };
+  const l = new RdbLoader(buf, dbs, o);
+  for (;;) {
+    const r = l.step(Infinity);
+    if (r !== null) return r;
+  }
 }

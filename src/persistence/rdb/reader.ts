@@ -221,65 +221,94 @@ export interface ReadResult {
 
 /** Reads a whole RDB file from a buffer, reporting what it holds to the visitor. */
 export function readRdb(buf: Buffer, visitor: RdbVisitor, o: FileReadOptions): ReadResult {
-  if (buf.length < 9 || buf.toString('latin1', 0, 5) !== 'REDIS') fail('Wrong signature trying to load DB from file');
-  const vtext = buf.toString('latin1', 5, 9);
-  if (!/^\d{4}$/.test(vtext)) fail('Wrong signature trying to load DB from file');
-  const version = Number(vtext);
-  if (version < K.RDB_MIN_VERSION || version > K.RDB_VERSION) fail(`Can't handle RDB format version ${version}`);
-  const c = new Cursor(buf, 9);
-  let db = 0;
-  let expireMs: number | undefined;
-  let idle: number | undefined;
-  let freq: number | undefined;
+  const r = new RdbFileReader(buf, visitor, o);
   for (;;) {
-    const type = c.u8();
-    switch (type) {
-      case K.OP_EXPIRETIME_MS: {
-        const t = c.i64le();
-        // Version 9 and later store the time little endian, as nodis reads it; older files are
-        // host-endian, which for every platform Redis shipped files from was little endian too.
-        expireMs = Number(t);
-        continue;
-      }
-      case K.OP_EXPIRETIME:
-        expireMs = c.take(4, 'expire time').readInt32LE(0) * 1000;
-        continue;
-      case K.OP_IDLE:
-        idle = c.len();
-        continue;
-      case K.OP_FREQ:
-        freq = c.u8();
-        continue;
-      case K.OP_SELECTDB:
-        db = c.len();
-        visitor.selectDb?.(db);
-        continue;
-      case K.OP_RESIZEDB: {
-        const size = c.len();
-        const expires = c.len();
-        visitor.resizeDb?.(size, expires);
-        continue;
-      }
-      case K.OP_AUX: {
-        const k = c.string();
-        const v = c.string();
-        visitor.aux?.(k, v);
-        continue;
-      }
-      case K.OP_MODULE_AUX:
-        return fail('module aux data is not supported');
-      case K.OP_FUNCTION2:
-      case K.OP_FUNCTION_PRE_GA:
-        return fail('function libraries in RDB files are not supported yet');
-      case K.OP_EOF:
-        return finish(buf, c, version, o);
-      default: {
-        if (!isValueType(type)) fail(`unknown RDB type or opcode ${type}`);
-        const key = c.string();
-        const value = readObject(c, type, o);
-        if (value === null) visitor.emptyKey?.(db, key);
-        else visitor.key({ db, key, value, expireMs, idle, freq });
-        expireMs = idle = freq = undefined;
+    const done = r.step(Infinity);
+    if (done !== null) return done;
+  }
+}
+
+/**
+ * A resumable walk over a whole RDB file: step(n) reports at most n keys and returns the result
+ * once EOF (and the checksum) was read, or null when there is more. A loader that must keep the
+ * server answering (LOADING replies) calls step() in time slices.
+ */
+export class RdbFileReader {
+  private readonly c: Cursor;
+  private readonly version: number;
+  private db = 0;
+
+  constructor(private readonly buf: Buffer, private readonly visitor: RdbVisitor, private readonly o: FileReadOptions) {
+    if (buf.length < 9 || buf.toString('latin1', 0, 5) !== 'REDIS') fail('Wrong signature trying to load DB from file');
+    const vtext = buf.toString('latin1', 5, 9);
+    if (!/^\d{4}$/.test(vtext)) fail('Wrong signature trying to load DB from file');
+    this.version = Number(vtext);
+    if (this.version < K.RDB_MIN_VERSION || this.version > K.RDB_VERSION) fail(`Can't handle RDB format version ${this.version}`);
+    this.c = new Cursor(buf, 9);
+  }
+
+  /** Bytes consumed so far (INFO loading_loaded_bytes). */
+  get position(): number { return this.c.pos; }
+
+  step(maxKeys: number): ReadResult | null {
+    const { c, visitor } = this;
+    let keys = 0;
+    let expireMs: number | undefined;
+    let idle: number | undefined;
+    let freq: number | undefined;
+    for (;;) {
+      // Stop only between keys, never between a key and its EXPIRETIME/IDLE/FREQ prefix.
+      if (keys >= maxKeys && expireMs === undefined && idle === undefined && freq === undefined) return null;
+      const type = c.u8();
+      switch (type) {
+        case K.OP_EXPIRETIME_MS: {
+          const t = c.i64le();
+          // Version 9 and later store the time little endian, as nodis reads it; older files are
+          // host-endian, which for every platform Redis shipped files from was little endian too.
+          expireMs = Number(t);
+          continue;
+        }
+        case K.OP_EXPIRETIME:
+          expireMs = c.take(4, 'expire time').readInt32LE(0) * 1000;
+          continue;
+        case K.OP_IDLE:
+          idle = c.len();
+          continue;
+        case K.OP_FREQ:
+          freq = c.u8();
+          continue;
+        case K.OP_SELECTDB:
+          this.db = c.len();
+          visitor.selectDb?.(this.db);
+          continue;
+        case K.OP_RESIZEDB: {
+          const size = c.len();
+          const expires = c.len();
+          visitor.resizeDb?.(size, expires);
+          continue;
+        }
+        case K.OP_AUX: {
+          const k = c.string();
+          const v = c.string();
+          visitor.aux?.(k, v);
+          continue;
+        }
+        case K.OP_MODULE_AUX:
+          return fail('module aux data is not supported');
+        case K.OP_FUNCTION2:
+        case K.OP_FUNCTION_PRE_GA:
+          return fail('function libraries in RDB files are not supported yet');
+        case K.OP_EOF:
+          return finish(this.buf, c, this.version, this.o);
+        default: {
+          if (!isValueType(type)) fail(`unknown RDB type or opcode ${type}`);
+          const key = c.string();
+          const value = readObject(c, type, this.o);
+          if (value === null) visitor.emptyKey?.(this.db, key);
+          else visitor.key({ db: this.db, key, value, expireMs, idle, freq });
+          expireMs = idle = freq = undefined;
+          keys++;
+        }
       }
     }
   }

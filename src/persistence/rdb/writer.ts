@@ -232,6 +232,12 @@ export class RdbEncoder {
     this.w.rdbLen(expires);
   }
 
+  /** SELECTDB alone: a forkless snapshot coming back to a database it already announced. */
+  selectOnly(index: number): void {
+    this.w.u8(K.OP_SELECTDB);
+    this.w.rdbLen(index);
+  }
+
   /** One key: its expire time (absolute ms), eviction data, type, name and value. */
   entry(key: string, value: Value, expireMs?: number, access?: AccessInfo): void {
     const w = this.w;
