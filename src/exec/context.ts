@@ -14,6 +14,7 @@ import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
+import type { Tracking } from '../tracking/tracking.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -84,6 +85,8 @@ export interface ServerApi {
   readonly transactions: TransactionsApi;
   /** BGREWRITEAOF and the other append-only file services. */
   readonly aof: AofApi;
+  /** Client-side caching: CLIENT TRACKING state and invalidations (tracking/tracking.ts). */
+  readonly tracking: Tracking;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */

@@ -42,6 +42,8 @@ export interface IntrospectionHost {
   readonly pubsub: { readonly channelCount: number; readonly patternCount: number; readonly shardChannelCount: number };
   /** INFO persistence's aof_* fields (persistence/aof/service.ts). */
   aofInfo(): [string, string | number][];
+  /** Client-side caching table sizes for INFO stats. */
+  readonly tracking: { readonly totalKeys: number; readonly totalItems: number; readonly totalPrefixes: number };
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */

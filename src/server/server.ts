@@ -27,6 +27,7 @@ import { AofReplayer } from '../persistence/aof/replay.js';
 import type { AuxFields } from '../persistence/rdb/writer.js';
 import { resolve as resolvePath } from 'node:path';
 import type { ServerStats } from './stats.js';
+import { Tracking } from '../tracking/tracking.js';
 
 export const NODIS_VERSION = '0.1.0';
 /** The Redis version nodis reports (redis_version): clients feature-detect on it. */
@@ -66,6 +67,8 @@ export class Server implements ExecHost {
   readonly aof: AofService;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
+  /** Client-side caching: tracked keys, BCAST prefixes, invalidations (tracking/tracking.ts). */
+  readonly tracking: Tracking;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
@@ -74,15 +77,28 @@ export class Server implements ExecHost {
     this.ks = new Keyspace(
       config.num('databases'),
       {
-        keyChanged: (db, key) => this.transactions.watches.keyChanged(db, key),
+        keyChanged: (db, key) => {
+          this.transactions.watches.keyChanged(db, key);
+          if (this.tracking.armed) this.tracking.keyChanged(key);
+        },
         notify: (cls, event, key, db) => this.pubsub.notifyKeyspace(cls, event, key, db),
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
         expiryPolicy: () => this.sessions.pause.expiryPolicy(),
         flushing: (db) => this.transactions.watches.flushing(db),
         swapped: (a, b) => this.transactions.watches.swapped(a, b),
+        flushed: () => this.tracking.flushed(),
       },
       () => Err.wrongType(),
     );
+    this.tracking = new Tracking(this);
+    this.clients.onClose((c) => this.tracking.disable(c));
+    this.clients.onReset((c) => this.tracking.disable(c));
+    this.tracking.maxKeys = config.num('tracking-table-max-keys');
+    config.onApply(['tracking-table-max-keys'], () => {
+      this.tracking.maxKeys = config.num('tracking-table-max-keys');
+      // Over the new limit: evict in the next beforeSleep, as Redis checks every turn.
+      this.requestFlush();
+    });
     this.introspection = new Introspection(this, REDIS_COMPAT_VERSION, NODIS_VERSION);
     this.statResetters.push(() => this.introspection.resetStats());
     this.syncKeyspaceConfig();
@@ -168,6 +184,8 @@ export class Server implements ExecHost {
     this.flushScheduled = false;
     // The AOF is written before any reply of this turn leaves (Redis's beforeSleep order).
     this.aof.beforeSleep();
+    // BCAST invalidations and tracking-table-max-keys evictions join this turn's output.
+    this.tracking.beforeSleep();
     this.inBeforeSleep = true;
     for (const c of this.toFlush) if (!c.closing) this.sessions.endBatch(c);
     this.toFlush.clear();
