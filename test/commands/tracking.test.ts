@@ -136,7 +136,7 @@ describe('CLIENT TRACKING', () => {
     assert.equal(errText(await on('prefix', 'a')), existing('a', 'ab'));
     assert.equal(errText(await on('prefix', 'abc')), existing('abc', 'ab'));
     assert.equal(errText(await on('prefix', 'ab')), existing('ab', 'ab'));
-    // Prefixes accumulate over repeated ONs; the existing ones are checked first, in byte order.
+    // Prefixes accumulate over repeated TRACKING ON calls; the existing ones are checked first, in byte order.
     assert.equal(await on('prefix', 'x', 'prefix', 'b'), 'OK');
     assert.equal(errText(await on('prefix', 'c', 'prefix', 'bz', 'prefix', 'x1')), existing('bz', 'b'));
     assert.deepEqual(await trackingInfo(c), { flags: ['on', 'bcast'], redirect: 0, prefixes: ['ab', 'b', 'x'] });
