@@ -5,7 +5,7 @@
 
 import { strict as assert } from 'node:assert';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { RespValue, TestClient } from '../helpers/resp-client.js';
+import { encodeCommand, type RespValue, type TestClient } from '../helpers/resp-client.js';
 import { startTarget, type Target } from '../helpers/server.js';
 
 let t: Target;
@@ -135,6 +135,25 @@ describe('default mode over RESP3', () => {
     c.pushes.length = 0;
     await admin.send('SET', 'k', '2');
     assert.deepEqual(await drained(c), [inv('k')]);
+  });
+
+  it('a keyspace notification to the same client does not crowd out its invalidation', async () => {
+    const c = await client();
+    await admin.send('CONFIG', 'SET', 'notify-keyspace-events', 'KA');
+    try {
+      // RESP3 confirms a subscription with a push, not a reply.
+      await c.writeRaw(encodeCommand(['SUBSCRIBE', '__keyspace@0__:k']));
+      assert.deepEqual(await c.nextPush(), ['subscribe', '__keyspace@0__:k', 1]);
+      await c.send('CLIENT', 'TRACKING', 'on');
+      await c.send('GET', 'k');
+      c.pushes.length = 0;
+      assert.equal(await c.send('SET', 'k', '1'), 'OK');
+      // Redis 7.0 writes the notification before the reply, 7.2 after it: compare as a set.
+      const got = (await drained(c)).map((p) => JSON.stringify(p)).sort();
+      assert.deepEqual(got, [JSON.stringify(['message', '__keyspace@0__:k', 'set']), JSON.stringify(inv('k'))].sort());
+    } finally {
+      await admin.send('CONFIG', 'SET', 'notify-keyspace-events', '');
+    }
   });
 
   it('NOLOOP skips the own writes', async () => {

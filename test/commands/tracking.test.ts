@@ -182,6 +182,15 @@ describe('CLIENT CACHING', () => {
     await c.send('PING');
     assert.deepEqual((await trackingInfo(c)).flags, ['on', 'optin']);
     assert.equal(errText(await c.send('CLIENT', 'CACHING', 'no')), 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+    // A rejected command uses it up too, unless it is CLIENT again.
+    await c.send('CLIENT', 'CACHING', 'yes');
+    assert.equal(errText(await c.send('CLIENT', 'CACHING')), "ERR wrong number of arguments for 'client|caching' command");
+    assert.deepEqual((await trackingInfo(c)).flags, ['on', 'optin', 'caching-yes']);
+    assert.equal(errText(await c.send('GET')), "ERR wrong number of arguments for 'get' command");
+    assert.deepEqual((await trackingInfo(c)).flags, ['on', 'optin']);
+    await c.send('CLIENT', 'CACHING', 'yes');
+    assert.ok(errText(await c.send('NOSUCHCOMMAND')).startsWith("ERR unknown command 'NOSUCHCOMMAND'"));
+    assert.deepEqual((await trackingInfo(c)).flags, ['on', 'optin']);
     await c.send('CLIENT', 'TRACKING', 'off');
     assert.equal(await c.send('CLIENT', 'TRACKING', 'on', 'optout', 'noloop'), 'OK');
     assert.equal(await c.send('CLIENT', 'CACHING', 'no'), 'OK');
