@@ -1,6 +1,6 @@
 // CLIENT and its subcommands: identity (ID, GETNAME, SETNAME, SETINFO, INFO, LIST), control of
 // other connections (KILL, PAUSE, UNPAUSE) and of the caller's own (REPLY, NO-EVICT, NO-TOUCH).
-// CACHING, TRACKING, GETREDIR and TRACKINGINFO are declared by their own areas; UNBLOCK only asks
+// CACHING, TRACKING, GETREDIR and TRACKINGINFO come from commands/tracking.ts; UNBLOCK only asks
 // the blocking layer (exec/blocking.ts).
 // Closing and pausing go through ctx.server.sessions; nothing here touches a socket.
 
@@ -10,6 +10,7 @@ import type { Client } from '../session/client.js';
 import { clientInfoLine, clientType, parseClientType, validClientAttribute, type ClientType } from '../session/client-info.js';
 import { parseIntNumber } from '../util/numbers.js';
 import type { CommandSpec } from './table.js';
+import { trackingSubcommands } from './tracking.js';
 
 const SESSION = ['noscript', 'loading', 'stale'] as const;
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
@@ -29,6 +30,7 @@ const subcommands: CommandSpec[] = [
   { name: 'no-touch', arity: 3, flags: [...SESSION], run: noTouch },
   { name: 'help', arity: 2, flags: ['loading', 'stale'], run: help },
   { name: 'unblock', arity: -3, flags: [...ADMIN], run: unblock },
+  ...trackingSubcommands,
 ];
 
 /** Registered with the connection family (commands/connection.ts). */
@@ -287,6 +289,20 @@ const HELP_LINES = [
   '    Keep this connection out of client eviction.',
   'NO-TOUCH (ON|OFF)',
   "    Do not update the keys' access time for this connection's commands.",
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Turn client-side caching invalidations on or off:',
+  '    * REDIRECT <id>: send them to the connection <id> (RESP2: subscribed to __redis__:invalidate).',
+  '    * BCAST: announce every modified key matching the prefixes, read or not.',
+  '    * PREFIX <prefix>: a prefix for BCAST (all keys when none is given).',
+  '    * OPTIN: track only reads after CLIENT CACHING YES.',
+  '    * OPTOUT: track reads except after CLIENT CACHING NO.',
+  "    * NOLOOP: no invalidations for this connection's own writes.",
+  'CACHING (YES|NO)',
+  '    With OPTIN (YES) or OPTOUT (NO): change tracking for the next command or transaction.',
+  'GETREDIR',
+  '    Return the id invalidations are redirected to (0: none; -1: tracking off).',
+  'TRACKINGINFO',
+  "    Describe this connection's tracking: flags, redirect and prefixes.",
   'HELP',
   '    Print this help.',
 ];

@@ -40,6 +40,9 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
     failed = true;
     client.reply.error(e instanceof CommandError ? e.text : host.internalError(cmd, e));
   }
+  // Client-side caching: the keys read for the client that sent the outermost command.
+  const tracker = host.currentClient ?? client;
+  if (tracker.tracking !== null) host.tracking.afterCall(tracker, cmd, argv, outermost);
   const usec = Math.round((performance.now() - start) * 1000);
   const blocking = host.blocking;
   // A blocking command that parked, or ran again after parking, is counted once when it ends.

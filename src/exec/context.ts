@@ -17,6 +17,7 @@ import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
 import type { ReplicationApi } from './replication-api.js';
 import type { PersistenceApi } from './persistence-api.js';
+import type { Tracking } from '../tracking/tracking.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -93,6 +94,8 @@ export interface ServerApi {
   readonly blocking: Blocking;
   /** SAVE, BGSAVE, LASTSAVE and DEBUG RELOAD (server/persistence.ts). */
   readonly persistence: PersistenceApi;
+  /** Client-side caching: CLIENT TRACKING state and invalidations (tracking/tracking.ts). */
+  readonly tracking: Tracking;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */

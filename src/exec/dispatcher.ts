@@ -94,6 +94,12 @@ export class Dispatcher {
         ? tx.rejected(client, found, argv, e.text)
         : e.text;
       client.reply.error(text);
+      // CLIENT CACHING covers only the next command, even a rejected one (outside MULTI, and
+      // unless it was CLIENT again), as Redis forgets it when resetting the client.
+      const tracking = client.tracking;
+      if (tracking !== null && client.multiCount < 0 && (found === null || (found.parent ?? found).name !== 'client')) {
+        tracking.caching = false;
+      }
       return true;
     }
     if (this.postpone !== null && this.postpone(client, cmd)) return false;

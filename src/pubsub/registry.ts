@@ -8,6 +8,7 @@ import type { Gate } from '../exec/dispatcher.js';
 import { Err } from '../resp/errors.js';
 import type { Client } from '../session/client.js';
 import { globMatch } from '../util/glob.js';
+import { chainAfterCommand } from '../tracking/tracking.js';
 import { classBit, NOTIFY, parseKeyspaceEvents } from './keyspace-events.js';
 import { outputLimitsOf, overLimit, type OutputLimit } from './output-limits.js';
 
@@ -211,8 +212,9 @@ export class PubSub {
     // but gets nothing more.
     if (c.closing || c.closeAfterReply) return;
     if (c === this.host.currentClient) {
+      // Chained: client-side caching may also wait for the end of this command.
+      if (this.held.length === 0) this.host.afterCommand = chainAfterCommand(this.host.afterCommand, this.flushHeld);
       this.held.push(kind, pattern, channel, message);
-      this.host.afterCommand = this.flushHeld;
       return;
     }
     writeMessage(c, kind, pattern, channel, message);

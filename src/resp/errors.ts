@@ -228,4 +228,22 @@ export const Err = {
   saveFailed: () => err('ERR'),
   debugReloadOptions: () => err('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.'),
   debugReloadFailed: () => err('ERR Error trying to load the RDB dump, check server logs.'),
+  // Client-side caching (CLIENT TRACKING, CACHING; commands/tracking.ts)
+  trackingOneRedirect: () => err('ERR A client can only redirect to a single other client'),
+  trackingNoRedirectTarget: () => err('ERR The client ID you want redirect to does not exist'),
+  trackingPrefixNeedsBcast: () => err('ERR PREFIX option requires BCAST mode to be enabled'),
+  trackingBcastSwitch: () =>
+    err("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode."),
+  trackingOptBcast: () => err('ERR OPTIN and OPTOUT are not compatible with BCAST'),
+  trackingOptinOptout: () => err("ERR You can't specify both OPTIN mode and OPTOUT mode"),
+  trackingOptSwitch: () =>
+    err("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode."),
+  trackingPrefixOverlapsExisting: (p: string, existing: string) =>
+    err(oneLine(`ERR Prefix '${p}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`)),
+  trackingPrefixOverlapsGiven: (p: string, other: string) =>
+    err(oneLine(`ERR Prefix '${p}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`)),
+  cachingNotTracking: () =>
+    err('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled'),
+  cachingYesNeedsOptin: () => err('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.'),
+  cachingNoNeedsOptout: () => err('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.'),
 } as const;

@@ -58,6 +58,8 @@ export interface IntrospectionHost {
     loadingFields(): [string, string | number][];
     lastSave(): number;
   };
+  /** Client-side caching table sizes for INFO stats. */
+  readonly tracking: { readonly totalKeys: number; readonly totalItems: number; readonly totalPrefixes: number };
 }
 
 /** Directive values read on every command, cached and refreshed when CONFIG SET changes them. */

@@ -33,6 +33,7 @@ import { AofReplayer } from '../persistence/aof/replay.js';
 import type { AuxFields } from '../persistence/rdb/writer.js';
 import { resolve as resolvePath } from 'node:path';
 import type { ServerStats } from './stats.js';
+import { Tracking } from '../tracking/tracking.js';
 
 export const NODIS_VERSION = '0.1.0';
 /** The Redis version nodis reports (redis_version): clients feature-detect on it. */
@@ -80,6 +81,8 @@ export class Server implements ExecHost {
   readonly persistence: Persistence;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
+  /** Client-side caching: tracked keys, BCAST prefixes, invalidations (tracking/tracking.ts). */
+  readonly tracking: Tracking;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
@@ -91,12 +94,16 @@ export class Server implements ExecHost {
         keyChanged: (db, key) => {
           this.transactions.watches.keyChanged(db, key);
           this.blocking.keyChanged(db.index, key);
+          if (this.tracking.armed) this.tracking.keyChanged(key);
         },
         notify: (cls, event, key, db) => this.pubsub.notifyKeyspace(cls, event, key, db),
         expired: (db, key) => this.propagator.add(db.index, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
         expiryPolicy: () => this.replication.expiryPolicy() ?? this.sessions.pause.expiryPolicy(),
         flushing: (db) => this.transactions.watches.flushing(db),
-        flushed: (dbIndex) => this.blocking.flushed(dbIndex),
+        flushed: (dbIndex) => {
+          this.blocking.flushed(dbIndex);
+          this.tracking.flushed();
+        },
         swapped: (a, b) => {
           this.transactions.watches.swapped(a, b);
           this.blocking.swapped(a, b);
@@ -104,6 +111,15 @@ export class Server implements ExecHost {
       },
       () => Err.wrongType(),
     );
+    this.tracking = new Tracking(this);
+    this.clients.onClose((c) => this.tracking.disable(c));
+    this.clients.onReset((c) => this.tracking.disable(c));
+    this.tracking.maxKeys = config.num('tracking-table-max-keys');
+    config.onApply(['tracking-table-max-keys'], () => {
+      this.tracking.maxKeys = config.num('tracking-table-max-keys');
+      // Over the new limit: evict in the next beforeSleep, as Redis checks every turn.
+      this.requestFlush();
+    });
     this.introspection = new Introspection(this, REDIS_COMPAT_VERSION, NODIS_VERSION);
     this.statResetters.push(() => this.introspection.resetStats());
     this.syncKeyspaceConfig();
@@ -202,6 +218,8 @@ export class Server implements ExecHost {
     this.flushScheduled = false;
     // The AOF is written before any reply of this turn leaves (Redis's beforeSleep order).
     this.aof.beforeSleep();
+    // BCAST invalidations and tracking-table-max-keys evictions join this turn's output.
+    this.tracking.beforeSleep();
     this.inBeforeSleep = true;
     for (const c of this.toFlush) if (!c.closing) this.sessions.endBatch(c);
     this.toFlush.clear();

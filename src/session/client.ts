@@ -3,6 +3,7 @@
 // Transport interface; it never sees a socket.
 
 import type { ClientSubscriptions } from '../pubsub/registry.js';
+import type { ClientTracking } from '../tracking/tracking.js';
 import { RespWriter } from '../resp/reply.js';
 
 export interface Transport {
@@ -81,6 +82,8 @@ export class Client {
   multiMem = 0;
   /** Client-side caching redirection target (CLIENT LIST redir): -1 when none. */
   trackingRedirect = -1;
+  /** Client-side caching mode (tracking/tracking.ts); null while CLIENT TRACKING is off. */
+  tracking: ClientTracking | null = null;
 
   constructor(
     readonly id: number,

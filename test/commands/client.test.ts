@@ -363,9 +363,4 @@ describe('CLIENT HELP and unknown subcommands', () => {
     assert.equal(errText(await c.send('CLIENT', 'FOO')), "ERR unknown subcommand 'FOO'. Try CLIENT HELP.");
   });
 
-  it('tracking is not offered before its area exists', { skip: againstRedis && 'Redis has them' }, async () => {
-    for (const sub of ['CACHING', 'TRACKING', 'GETREDIR', 'TRACKINGINFO']) {
-      assert.equal(errText(await c.send('CLIENT', sub, 'x')), `ERR unknown subcommand '${sub}'. Try CLIENT HELP.`);
-    }
-  });
 });
