@@ -17,6 +17,7 @@ import { serverKeyspaceFamily } from './server/keyspace.js';
 import { shutdownFamily } from './server/shutdown.js';
 import { setFamily } from './set.js';
 import { sortedSetFamily } from './sorted-set/index.js';
+import { blockingSortedSetFamily } from './sorted-set/blocking.js';
 import { stringFamily } from './string.js';
 import { transactionsFamily } from './transactions.js';
 
@@ -39,4 +40,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   aofFamily,
   replicationFamily,
   blockingListFamily,
+  blockingSortedSetFamily,
 ];
