@@ -38,9 +38,8 @@ export const blockingListFamily = defineFamily('list', [
   },
 ]);
 
-// BZPOPMIN, BZPOPMAX and BZMPOP plug in the same way once sorted sets exist: a table entry whose
-// handler parses like its non-blocking twin, tries the ZPOPMIN/ZMPOP core, and otherwise calls
-// parkOnKeys(ctx, keys, 'zset', deadline, timedOutNullArray).
+// BZPOPMIN, BZPOPMAX and BZMPOP plug in the same way (sorted-set/blocking.ts): each parses like
+// its non-blocking twin, tries the ZPOPMIN/ZMPOP core, and otherwise calls parkOnKeys.
 
 // ---- shared by every blocking command ----
 

@@ -18,6 +18,7 @@ import { persistenceFamily } from './server/persistence.js';
 import { shutdownFamily } from './server/shutdown.js';
 import { setFamily } from './set.js';
 import { sortedSetFamily } from './sorted-set/index.js';
+import { blockingSortedSetFamily } from './sorted-set/blocking.js';
 import { stringFamily } from './string.js';
 import { transactionsFamily } from './transactions.js';
 
@@ -41,4 +42,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   replicationFamily,
   blockingListFamily,
   persistenceFamily,
+  blockingSortedSetFamily,
 ];

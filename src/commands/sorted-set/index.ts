@@ -1,7 +1,7 @@
 // The SORTED SET group's command table. Handlers live beside this file: basic.ts (members,
 // counts, scan, random), range.ts (the ZRANGE family and range removals), store.ts (union,
 // intersection, difference), pop.ts (ZPOPMIN/ZPOPMAX/ZMPOP and the cores the blocking forms reuse).
-// BZPOPMIN, BZPOPMAX and BZMPOP are not here yet: they need the blocking machinery.
+// BZPOPMIN, BZPOPMAX and BZMPOP live in ./blocking.ts, a family of their own registered in index.ts.
 
 import { defineFamily, keyAt, keyNum, type CommandSpec } from '../table.js';
 import { zadd, zcard, zcount, zincrby, zlexcount, zmscore, zrandmember, zrank, zrem, zscan, zscore } from './basic.js';

@@ -108,11 +108,14 @@ export function parseMpop(ctx: Ctx, numkeysIdx: number): MpopArgs {
   return { keys: ctx.argv.slice(numkeysIdx + 1, whereIdx), end, count: count === -1 ? 1 : count };
 }
 
-/** ZMPOP numkeys key... MIN|MAX [COUNT count]: propagated as ZPOPMIN/ZPOPMAX key count, as Redis does. */
+/**
+ * ZMPOP numkeys key... MIN|MAX [COUNT count]: propagated as ZPOPMIN/ZPOPMAX key n, n being how
+ * many members went (COUNT capped at the set's size), as Redis does.
+ */
 export function zmpop(ctx: Ctx): void {
   const a = parseMpop(ctx, 1);
   const found = zpopFind(ctx, a.keys);
   if (found === null) return ctx.reply.nullArray();
-  zpopFrom(ctx, found.key, found.z, a.end, a.count, { emitKey: true, nested: true });
-  ctx.propagateAs([a.end === 'max' ? 'ZPOPMAX' : 'ZPOPMIN', found.key, String(a.count)]);
+  const n = zpopFrom(ctx, found.key, found.z, a.end, a.count, { emitKey: true, nested: true });
+  ctx.propagateAs([a.end === 'max' ? 'ZPOPMAX' : 'ZPOPMIN', found.key, String(n)]);
 }

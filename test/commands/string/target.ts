@@ -184,7 +184,10 @@ class ReplicaStream {
     return new Promise((resolve, reject) => {
       const s = connect({ port, host: '127.0.0.1' }, () => {
         s.write('SYNC\r\n');
-        resolve(new ReplicaStream(s));
+        const stream = new ReplicaStream(s);
+        // Resolve once Redis has answered SYNC (a keepalive or the snapshot's header): a write
+        // sent before it handled SYNC would land in the snapshot, never in the stream.
+        stream.waiters.push(() => resolve(stream));
       });
       s.once('error', reject);
     });
