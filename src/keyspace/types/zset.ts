@@ -4,6 +4,8 @@
 // node array for O(1) random picks and a ZSCAN that never misses a member). Conversion only
 // goes upward, by the limits the caller passes. Pure: imports only its siblings and value.ts.
 
+import { fpconvDtoa } from '../../util/fpconv.js';
+import { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
 import { SkipList, type ZNode } from './skiplist.js';
 
@@ -333,6 +335,19 @@ export class ZSetValue extends CollectionValue {
       emit(node.ele, node.score);
     }
     return hi;
+  }
+
+  /**
+   * DEBUG DIGEST: per member a fresh digest mixing the member then its score as fpconv prints
+   * it (Redis 7.2; 7.0 printed "%.17g", which differs for most fractions), XORed in.
+   */
+  digestInto(d: Digest): void {
+    this.forEach((m, s) => {
+      const e = new Digest();
+      e.mix(m);
+      e.mix(fpconvDtoa(s));
+      d.xor(e.bytes);
+    });
   }
 
   /** Checks internal invariants (unit tests). */
