@@ -12,6 +12,7 @@ import { introspectionFamily } from './server/introspection.js';
 import { serverKeyspaceFamily } from './server/keyspace.js';
 import { shutdownFamily } from './server/shutdown.js';
 import { setFamily } from './set.js';
+import { sortFamily } from './sort.js';
 import { sortedSetFamily } from './sorted-set/index.js';
 import { stringFamily } from './string.js';
 
@@ -29,4 +30,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   dumpRestoreFamily,
   setFamily,
   sortedSetFamily,
+  sortFamily,
 ];

@@ -51,8 +51,6 @@ export const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
   ['client|trackinginfo', 'not implemented yet: connection'],
   ['client|unblock', 'not implemented yet: connection'],
   ['migrate', 'not implemented yet: generic'],
-  ['sort', 'not implemented yet: generic'],
-  ['sort_ro', 'not implemented yet: generic'],
   ['wait', 'not implemented yet: generic'],
   ['waitaof', 'not implemented yet: generic'],
   ['geoadd', 'not implemented yet: geo'],

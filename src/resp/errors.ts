@@ -193,4 +193,8 @@ export const Err = {
   replconfIpTooLong: (bytes: number) => err(`ERR REPLCONF ip-address provided by replica instance is too long: ${bytes} bytes`),
   replconfFilterMissing: () => err('ERR Missing rdb-filter-only values'),
   replconfFilterUnsupported: (opt: string) => err(oneLine(`ERR Unsupported rdb-filter-only option: ${opt}`)),
+  // SORT / SORT_RO (collections2 area, commands/sort.ts)
+  sortScores: () => err("ERR One or more scores can't be converted into double"),
+  sortByInCluster: () => err('ERR BY option of SORT denied in Cluster mode.'),
+  sortGetInCluster: () => err('ERR GET option of SORT denied in Cluster mode.'),
 } as const;

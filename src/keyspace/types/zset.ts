@@ -96,6 +96,11 @@ export class ZSetValue extends CollectionValue {
     return z;
   }
 
+  /** Converts a listpack to a skiplist for good (Redis's SORT does this to the key it sorts). */
+  convertToSkiplist(): void {
+    this.toSkiplist();
+  }
+
   encoding(): string {
     return this.lm !== null ? 'listpack' : 'skiplist';
   }
