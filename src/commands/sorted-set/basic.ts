@@ -5,7 +5,7 @@ import type { Ctx } from '../../exec/context.js';
 import { ZSetValue } from '../../keyspace/types/zset.js';
 import { Err } from '../../resp/errors.js';
 import { formatDouble } from '../../util/numbers.js';
-import { deleteIfEmpty, distinctIndexes, MAX_RANDOM_REPLY, parseScanArgs, signedCount } from '../set.js';
+import { deleteIfEmpty, distinctIndexes, MAX_RANDOM_REPLY, parseScanCursor, parseScanOptions, signedCount } from '../set.js';
 import { globMatch } from '../../util/glob.js';
 import { beginPairs, pair, parseLexRange, parseScoreRange, scoreArg, zsetLimits } from './parse.js';
 
@@ -165,13 +165,15 @@ export function zlexcount(ctx: Ctx): void {
 }
 
 export function zscan(ctx: Ctx): void {
-  const args = parseScanArgs(ctx, 2);
+  // Cursor, then key (missing: an empty scan whatever the options), then options, as Redis.
+  const cursor = parseScanCursor(ctx, 2);
   const z = ctx.db.readOfType<ZSetValue>(ctx.arg(1), 'zset');
   const out: string[] = [];
   let next = 0;
   if (z !== undefined) {
+    const args = parseScanOptions(ctx, 3);
     const pat = args.pattern;
-    next = z.scan(args.cursor, args.count, (m, s) => {
+    next = z.scan(cursor, args.count, (m, s) => {
       if (pat === null || globMatch(pat, m)) out.push(m, formatDouble(s));
     });
   }

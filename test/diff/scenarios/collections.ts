@@ -1,0 +1,25 @@
+// Collections (LIST, HASH, SET, SORTED SET, SORT): one scenario per bug the differential fuzzer
+// found, so each stays fixed. Argument-order checks: Redis validates some arguments only after
+// it has looked the key up, so a missing key hides an invalid argument.
+import type { Scenario } from '../runner.js';
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'sscan/zscan: cursor, then the key, then the options',
+    setup: [['SET', 'str', 'x'], ['SADD', 's', 'a'], ['ZADD', 'z', '1', 'a']],
+    steps: [
+      ['SSCAN', 'nokey', '0', 'COUNT', '0'],
+      ['ZSCAN', 'nokey', '0', 'MATCH', 'a*', 'COUNT', '0'],
+      ['ZSCAN', 'str', '0', 'COUNT', '0'],
+      ['SSCAN', 'str', '0', 'BOGUS'],
+      ['SSCAN', 's', '0', 'COUNT', '0'],
+      ['ZSCAN', 'z', '0', 'BOGUS'],
+      ['ZSCAN', 'nokey', 'x'],
+    ],
+  },
+  {
+    name: 'lindex: a missing key answers nil before the index is parsed',
+    setup: [['RPUSH', 'l', 'a'], ['SET', 'str', 'x']],
+    steps: [['LINDEX', 'nokey', 'abc'], ['LINDEX', 'l', 'abc'], ['LINDEX', 'str', 'abc']],
+  },
+];
