@@ -295,6 +295,13 @@ const many = (g: Gen, min: number, max: number, f: () => string[]): string[] => 
   for (let i = 0; i < n; i++) out.push(...f());
   return out;
 };
+/**
+ * Sorted sets only ever written with score 0 (by ZADD's lex form) and shrunk: lex ranges over
+ * mixed scores are undefined in Redis (a skiplist's answer depends on its random levels), so the
+ * lex commands read and trim only these keys.
+ */
+const LEX_KEYS = ['lex1', 'lex2'];
+const lexKey = (g: Gen) => g.r.pick(LEX_KEYS);
 const mem = (g: Gen) => g.r.pick(MEMBERS);
 const mems = (g: Gen, min = 1, max = 4) => g.times(min, max, () => mem(g));
 const idx = (g: Gen) => g.r.chance(0.7) ? g.r.pick(['0', '1', '-1', '2', '-2']) : g.r.pick(INDEXES);
@@ -408,7 +415,7 @@ const zrangeOpts = (g: Gen) => g.options([
 export const ZSET_GENERATORS: Record<string, CommandGenerator> = {
   zadd: {
     weight: 3,
-    gen: (g) => ['ZADD', g.key(), ...g.options([
+    gen: (g) => g.r.chance(0.2) ? ['ZADD', lexKey(g), ...many(g, 1, 4, () => ['0', mem(g)])] : ['ZADD', g.key(), ...g.options([
       () => [g.word(g.r.pick(['NX', 'XX']))], () => [g.word(g.r.pick(['GT', 'LT']))], () => [g.word('CH')], () => [g.word('INCR')],
     ], 0.15), ...(g.r.chance(0.04) ? bulkMembers(g, false).flatMap((m, i) => [String(i % 17), m]) : many(g, 1, 3, () => [score(g), mem(g)]))],
   },
@@ -421,21 +428,22 @@ export const ZSET_GENERATORS: Record<string, CommandGenerator> = {
   zrank: { gen: (g) => ['ZRANK', g.key(), mem(g)] },
   zrevrank: { gen: (g) => ['ZREVRANK', g.key(), mem(g)] },
   zcount: { gen: (g) => ['ZCOUNT', g.key(), sbound(g), sbound(g)] },
-  zlexcount: { gen: (g) => ['ZLEXCOUNT', g.key(), lbound(g), lbound(g)] },
+  zlexcount: { gen: (g) => ['ZLEXCOUNT', lexKey(g), lbound(g), lbound(g)] },
   zrange: {
     weight: 3,
     gen: (g) => {
       switch (g.r.int(3)) {
         case 0: return ['ZRANGE', g.key(), idx(g), idx(g), ...zrangeOpts(g)];
         case 1: return ['ZRANGE', g.key(), sbound(g), sbound(g), g.word('BYSCORE'), ...zrangeOpts(g)];
-        default: return ['ZRANGE', g.key(), lbound(g), lbound(g), g.word('BYLEX'), ...zrangeOpts(g)];
+        default: return ['ZRANGE', lexKey(g), lbound(g), lbound(g), g.word('BYLEX'), ...zrangeOpts(g)];
       }
     },
   },
   zrangestore: {
-    gen: (g) => ['ZRANGESTORE', g.key(), g.key(), ...g.r.pick([
-      [idx(g), idx(g)], [sbound(g), sbound(g), g.word('BYSCORE')], [lbound(g), lbound(g), g.word('BYLEX')],
-    ]), ...g.options([() => [g.word('REV')], limitOpt(g)], 0.3)],
+    gen: (g) => g.r.chance(0.3)
+      ? ['ZRANGESTORE', g.key(), lexKey(g), lbound(g), lbound(g), g.word('BYLEX'), ...g.options([() => [g.word('REV')], limitOpt(g)], 0.3)]
+      : ['ZRANGESTORE', g.key(), g.key(), ...g.r.pick([[idx(g), idx(g)], [sbound(g), sbound(g), g.word('BYSCORE')]]),
+        ...g.options([() => [g.word('REV')], limitOpt(g)], 0.3)],
   },
   zrevrange: { gen: (g) => ['ZREVRANGE', g.key(), idx(g), idx(g), ...g.options([() => [g.word('WITHSCORES')]], 0.4)] },
   zrangebyscore: {
@@ -444,11 +452,11 @@ export const ZSET_GENERATORS: Record<string, CommandGenerator> = {
   zrevrangebyscore: {
     gen: (g) => ['ZREVRANGEBYSCORE', g.key(), sbound(g), sbound(g), ...g.options([() => [g.word('WITHSCORES')], limitOpt(g)], 0.35)],
   },
-  zrangebylex: { gen: (g) => ['ZRANGEBYLEX', g.key(), lbound(g), lbound(g), ...g.options([limitOpt(g)], 0.35)] },
-  zrevrangebylex: { gen: (g) => ['ZREVRANGEBYLEX', g.key(), lbound(g), lbound(g), ...g.options([limitOpt(g)], 0.35)] },
+  zrangebylex: { gen: (g) => ['ZRANGEBYLEX', lexKey(g), lbound(g), lbound(g), ...g.options([limitOpt(g)], 0.35)] },
+  zrevrangebylex: { gen: (g) => ['ZREVRANGEBYLEX', lexKey(g), lbound(g), lbound(g), ...g.options([limitOpt(g)], 0.35)] },
   zremrangebyrank: { gen: (g) => ['ZREMRANGEBYRANK', g.key(), idx(g), idx(g)] },
   zremrangebyscore: { gen: (g) => ['ZREMRANGEBYSCORE', g.key(), sbound(g), sbound(g)] },
-  zremrangebylex: { gen: (g) => ['ZREMRANGEBYLEX', g.key(), lbound(g), lbound(g)] },
+  zremrangebylex: { gen: (g) => ['ZREMRANGEBYLEX', lexKey(g), lbound(g), lbound(g)] },
   zpopmin: { gen: (g) => ['ZPOPMIN', g.key(), ...g.options([() => [cnt(g)]], 0.5)] },
   zpopmax: { gen: (g) => ['ZPOPMAX', g.key(), ...g.options([() => [cnt(g)]], 0.5)] },
   zmpop: {

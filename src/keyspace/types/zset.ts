@@ -220,7 +220,7 @@ export class ZSetValue extends CollectionValue {
 
   /** Ranks of the first and last members within a lex range (meaningful when scores are equal). */
   lexRanks(r: LexRange): [number, number] {
-    if (lexRangeEmpty(r)) return [0, -1];
+    if (lexRangeEmpty(r) || !this.lexOverlaps(r)) return [0, -1];
     if (this.lm !== null) {
       // Linear, like Redis's listpack walk: the first member >= min, then on while <= max.
       const m = this.lm;
@@ -237,9 +237,29 @@ export class ZSetValue extends CollectionValue {
     return [first.rank - 1, last - 1];
   }
 
+  /**
+   * Redis's zslIsInLexRange / zzlIsInLexRange: the last member must reach min and the first must
+   * not pass max. With equal scores this only short-cuts; with mixed scores (undefined in Redis's
+   * docs, but deterministic for a listpack) it decides the answer, so it is kept.
+   */
+  private lexOverlaps(r: LexRange): boolean {
+    const n = this.size;
+    if (n === 0) return false;
+    let first: string;
+    let last: string;
+    if (this.lm !== null) {
+      first = this.lm[0]!;
+      last = this.lm[n - 1]!;
+    } else {
+      first = this.zsl!.head.next!.ele;
+      last = this.zsl!.byRank(n)!.ele;
+    }
+    return lexGteMin(last, r) && lexLteMax(first, r);
+  }
+
   /** Number of members in a lex range, in O(log n) for a skiplist. */
   lexCount(r: LexRange): number {
-    if (this.lm !== null || lexRangeEmpty(r)) {
+    if (this.lm !== null || lexRangeEmpty(r) || !this.lexOverlaps(r)) {
       const [a, b] = this.lexRanks(r);
       return b - a + 1;
     }

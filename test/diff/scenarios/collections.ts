@@ -22,4 +22,15 @@ export const scenarios: Scenario[] = [
     setup: [['RPUSH', 'l', 'a'], ['SET', 'str', 'x']],
     steps: [['LINDEX', 'nokey', 'abc'], ['LINDEX', 'l', 'abc'], ['LINDEX', 'str', 'abc']],
   },
+  {
+    name: 'lex ranges over mixed scores: the first/last precheck decides (listpack)',
+    setup: [['ZADD', 'k1', '-1', 'b'], ['ZADD', 'k1', '1', '']],
+    steps: [
+      ['ZLEXCOUNT', 'k1', '[\x00\xff', '(c'],
+      ['ZRANGEBYLEX', 'k1', '[\x00\xff', '(c'],
+      ['ZRANGE', 'k1', '[\x00\xff', '(c', 'BYLEX'],
+      ['ZREMRANGEBYLEX', 'k1', '[\x00\xff', '(c'],
+      ['ZRANGE', 'k1', '0', '-1'],
+    ],
+  },
 ];
