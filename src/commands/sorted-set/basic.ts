@@ -182,16 +182,25 @@ export function zscan(ctx: Ctx): void {
   ctx.reply.bulkArray(out);
 }
 
+/** LONG_MAX / 2: the largest ZRANDMEMBER count whose WITHSCORES reply length still fits. */
+const HALF_LONG_MAX = 4611686018427387903n;
+
 export function zrandmember(ctx: Ctx): void {
-  if (ctx.argc > 4 || (ctx.argc === 4 && !ctx.is(3, 'WITHSCORES'))) throw Err.syntax();
   const key = ctx.arg(1);
   if (ctx.argc === 2) {
     const z = ctx.db.readOfType<ZSetValue>(key, 'zset');
     if (z === undefined) return ctx.reply.null();
     return z.randomAt(Math.random, (m) => ctx.reply.bulk(m));
   }
-  const withScores = ctx.argc === 4;
+  // Redis parses the count before it looks at the rest, then bounds a WITHSCORES count so that
+  // twice it still fits.
   const count = signedCount(ctx, 2);
+  if (ctx.argc > 4 || (ctx.argc === 4 && !ctx.is(3, 'WITHSCORES'))) throw Err.syntax();
+  const withScores = ctx.argc === 4;
+  if (withScores) {
+    const exact = BigInt(ctx.int64(2));
+    if (exact > HALF_LONG_MAX || exact < -HALF_LONG_MAX) throw Err.valueOutOfRange();
+  }
   const z = ctx.db.readOfType<ZSetValue>(key, 'zset');
   if (z === undefined || count === 0) return ctx.reply.array(0);
   const emit = (m: string, s: number) => pair(ctx, m, s, withScores);

@@ -33,4 +33,22 @@ export const scenarios: Scenario[] = [
       ['ZRANGE', 'k1', '0', '-1'],
     ],
   },
+  {
+    name: 'zrandmember: the count is parsed before the WITHSCORES keyword',
+    setup: [['ZADD', 'z', '1', 'a']],
+    steps: [
+      ['ZRANDMEMBER', 'nokey', 'abc', 'WITHSCORESX'],
+      ['ZRANDMEMBER', 'z', 'abc', 'WITHSCORES', 'x'],
+      ['ZRANDMEMBER', 'z', '1', 'WITHSCORESX'],
+      ['ZRANDMEMBER', 'z', '-9223372036854775808', 'WITHSCORES'],
+      ['ZRANDMEMBER', 'z', '4611686018427387904', 'WITHSCORES'],
+      ['ZRANDMEMBER', 'z', '-4611686018427387904', 'WITHSCORES'],
+      ['ZRANDMEMBER', 'z', '4611686018427387903'],
+    ],
+  },
+  {
+    name: 'copy of an INCRBYFLOAT result keeps its string encoding',
+    todo: 'COPY of an INCRBYFLOAT result reports raw, Redis embstr (strings / generic area; found by the collection fuzz runs)',
+    steps: [['INCRBYFLOAT', 'k1', '-1'], ['OBJECT', 'ENCODING', 'k1'], ['COPY', 'k1', 'k2'], ['OBJECT', 'ENCODING', 'k2']],
+  },
 ];
