@@ -1,11 +1,13 @@
 // `npm run bench`: redis-server and nodis-server side by side under redis-benchmark, alternating
-// runs with identical flags and taking the median of several rounds, then memory per key after
-// loading the same small string keys into each. Prints a Markdown report for bench/RESULTS.md.
+// runs with identical flags and taking the median of several rounds, then memory after loading
+// the same data into each: small string keys, and big/many collections (a 1M-field hash, a
+// 1M-member set and sorted set, 100k small hashes). Prints a Markdown report for bench/RESULTS.md.
 // Not part of the test suite: it is slow and its numbers depend on the machine.
 //
 // Environment: NODIS_BENCH_QUICK=1 (fewer requests and rounds), NODIS_BENCH_TESTS=set,get,...,
 // NODIS_BENCH_ROUNDS (default 5), NODIS_BENCH_REQUESTS (per run at pipeline 1; pipeline 16 uses 10x),
-// NODIS_BENCH_PIPELINES=1,16, NODIS_BENCH_KEYS (memory test; 0 skips it).
+// NODIS_BENCH_PIPELINES=1,16, NODIS_BENCH_KEYS (memory test; 0 skips it),
+// NODIS_BENCH_COLLECTIONS=hash1m,set1m,zset1m,hash100k (collection memory tests; empty skips them).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,28 +20,43 @@ import { startNodis, startRedis, type ChildServer } from '../test/helpers/oracle
 
 const env = process.env;
 const quick = env['NODIS_BENCH_QUICK'] === '1';
-const TESTS = (env['NODIS_BENCH_TESTS'] ?? 'set,get,incr,mset').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const TESTS = (env['NODIS_BENCH_TESTS'] ?? 'set,get,incr,mset,lpush,rpop,lrange_100,sadd,hset,zadd,zrangebyscore').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
 const ROUNDS = Number(env['NODIS_BENCH_ROUNDS'] ?? (quick ? 1 : 5));
 const REQUESTS = Number(env['NODIS_BENCH_REQUESTS'] ?? (quick ? 20_000 : 100_000));
 const PIPELINES = (env['NODIS_BENCH_PIPELINES'] ?? '1,16').split(',').map(Number);
 const KEYS = Number(env['NODIS_BENCH_KEYS'] ?? (quick ? 100_000 : 1_000_000));
+const COLLECTIONS = (env['NODIS_BENCH_COLLECTIONS'] ?? 'hash1m,set1m,zset1m,hash100k').split(',').map((s) => s.trim()).filter(Boolean);
 const CLIENTS = 50;
 const KEYSPACE = 1_000_000;
+
+/**
+ * Tests that are not redis-benchmark `-t` names: a command line sent as is, after a setup that
+ * loads the data it reads into both servers.
+ */
+const CUSTOM_TESTS: Record<string, { setup: string[][]; argv: string[] }> = {
+  // ZRANGEBYSCORE over a 1000-member sorted set (scores 0..999) returning 101 members.
+  zrangebyscore: {
+    setup: Array.from({ length: 10 }, (_, b) => ['ZADD', 'bench:zset',
+      ...Array.from({ length: 100 }, (_, i) => [String(b * 100 + i), `member:${b * 100 + i}`]).flat()]),
+    argv: ['ZRANGEBYSCORE', 'bench:zset', '0', '100'],
+  },
+};
 
 /** The command each redis-benchmark test sends: probed on nodis, a test it lacks is not run. */
 const TEST_COMMAND: Record<string, string> = {
   ping_inline: 'PING', ping_mbulk: 'PING', set: 'SET', get: 'GET', incr: 'INCR', mset: 'MSET',
   lpush: 'LPUSH', rpush: 'RPUSH', lpop: 'LPOP', rpop: 'RPOP', sadd: 'SADD', hset: 'HSET',
   spop: 'SPOP', zadd: 'ZADD', zpopmin: 'ZPOPMIN', lrange: 'LRANGE', lrange_100: 'LRANGE',
-  lrange_300: 'LRANGE', lrange_500: 'LRANGE', lrange_600: 'LRANGE', xadd: 'XADD',
+  lrange_300: 'LRANGE', lrange_500: 'LRANGE', lrange_600: 'LRANGE', xadd: 'XADD', zrangebyscore: 'ZRANGEBYSCORE',
 };
 
 type Kind = 'redis' | 'nodis';
 
 function benchmarkArgs(port: number, test: string, pipeline: number): string[] {
   const n = pipeline > 1 ? REQUESTS * 10 : REQUESTS;
+  const what = CUSTOM_TESTS[test] !== undefined ? CUSTOM_TESTS[test].argv : ['-t', test];
   return ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-r', String(KEYSPACE),
-    '-n', String(n), '-P', String(pipeline), '-t', test, '--csv'];
+    '-n', String(n), '-P', String(pipeline), '--csv', ...what];
 }
 
 /** Runs redis-benchmark; a failure to start it (a transient spawn error) is retried twice. */
@@ -64,7 +81,8 @@ function runBenchmarkOnce(args: string[]): Promise<number> {
     p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     p.on('error', reject);
     p.on('exit', (code) => {
-      const rows = out.split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
+      // LRANGE tests are preceded by an "LPUSH (needed to benchmark LRANGE)" row: not ours.
+      const rows = out.split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"') && !l.includes('needed to benchmark'));
       const rps = rows.length === 1 ? Number(rows[0]!.split(',')[1]!.replace(/"/g, '')) : NaN;
       if (code !== 0 || !Number.isFinite(rps)) reject(new Error(`redis-benchmark ${args.join(' ')} failed (${code}):\n${out}${err}`));
       else resolve(rps);
@@ -158,6 +176,140 @@ function loadKeys(port: number, n: number): Promise<void> {
   });
 }
 
+/**
+ * Sends commands over one pipelined connection, `batch` at a time, waiting for each batch's
+ * replies; every reply must be one line (+OK or an integer), an error fails the load.
+ */
+function loadCommands(port: number, commands: Iterable<string[]>, batch = 1000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    const it = commands[Symbol.iterator]();
+    let pending = 0;
+    let done = false;
+    let tail = '';
+    s.on('error', reject);
+    const sendBatch = () => {
+      let buf = '';
+      let n = 0;
+      for (; n < batch; n++) {
+        const next = it.next();
+        if (next.done === true) { done = true; break; }
+        buf += encode(next.value);
+      }
+      pending = n;
+      if (n === 0) {
+        s.destroy();
+        resolve();
+        return;
+      }
+      s.write(buf, 'latin1');
+    };
+    s.on('data', (d: Buffer) => {
+      const text = tail + d.toString('latin1');
+      if (text.startsWith('-') || text.includes('\r\n-')) {
+        s.destroy();
+        reject(new Error(`loading failed: ${text.slice(0, 200)}`));
+        return;
+      }
+      const lines = text.split('\r\n');
+      tail = lines.pop()!;
+      pending -= lines.length;
+      if (pending > 0) return;
+      if (done) {
+        s.destroy();
+        resolve();
+      } else sendBatch();
+    });
+    s.on('connect', sendBatch);
+  });
+}
+
+/** The collection datasets of the memory test: name, what it holds, the commands that build it. */
+const DATASETS: Record<string, { what: string; elements: number; commands: () => Iterable<string[]> }> = {
+  hash1m: {
+    what: 'one hash of 1,000,000 fields `f:N` → `v:N` (HSET, 100 fields per command)',
+    elements: 1_000_000,
+    *commands() {
+      for (let b = 0; b < 10_000; b++) yield ['HSET', 'bench:hash', ...Array.from({ length: 100 }, (_, i) => [`f:${b * 100 + i}`, `v:${b * 100 + i}`]).flat()];
+    },
+  },
+  set1m: {
+    what: 'one set of 1,000,000 members `m:N` (SADD, 100 per command)',
+    elements: 1_000_000,
+    *commands() {
+      for (let b = 0; b < 10_000; b++) yield ['SADD', 'bench:set', ...Array.from({ length: 100 }, (_, i) => `m:${b * 100 + i}`)];
+    },
+  },
+  zset1m: {
+    what: 'one sorted set of 1,000,000 members `m:N` with score N (ZADD, 100 per command)',
+    elements: 1_000_000,
+    *commands() {
+      for (let b = 0; b < 10_000; b++) yield ['ZADD', 'bench:zset', ...Array.from({ length: 100 }, (_, i) => [String(b * 100 + i), `m:${b * 100 + i}`]).flat()];
+    },
+  },
+  hash100k: {
+    what: '100,000 hashes `h:N` of 10 fields `f0..f9` → `value-N` (listpack encoded)',
+    elements: 100_000,
+    *commands() {
+      for (let n = 0; n < 100_000; n++) yield ['HSET', `h:${n}`, ...Array.from({ length: 10 }, (_, i) => [`f${i}`, `value-${n}`]).flat()];
+    },
+  },
+};
+
+interface CollectionMemory {
+  name: string;
+  what: string;
+  elements: number;
+  redisUsed: number;
+  redisRss: number;
+  nodisRss: number;
+  nodisHeap: number;
+}
+
+/** Memory of one dataset on redis, on a nodis child (RSS) and on an in-process nodis (heap). */
+async function measureDataset(name: string): Promise<CollectionMemory> {
+  const ds = DATASETS[name];
+  if (ds === undefined) throw new Error(`unknown dataset ${name}`);
+  const redis = await startRedis();
+  let redisUsed: number;
+  let redisRss: number;
+  try {
+    const used0 = await usedMemory(redis.port);
+    const rss0 = rssBytes(redis.proc.pid!);
+    await loadCommands(redis.port, ds.commands());
+    await settle();
+    redisUsed = (await usedMemory(redis.port)) - used0;
+    redisRss = rssBytes(redis.proc.pid!) - rss0;
+  } finally {
+    await redis.stop();
+  }
+  const nodis = await startNodis();
+  let nodisRss: number;
+  try {
+    const rss0 = rssBytes(nodis.proc.pid!);
+    await loadCommands(nodis.port, ds.commands());
+    await settle();
+    nodisRss = rssBytes(nodis.proc.pid!) - rss0;
+  } finally {
+    await nodis.stop();
+  }
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const inproc = await startServer({ port: 0 });
+  let nodisHeap: number;
+  try {
+    gc();
+    const heap0 = process.memoryUsage().heapUsed;
+    await loadCommands(inproc.port, ds.commands());
+    gc();
+    gc();
+    nodisHeap = process.memoryUsage().heapUsed - heap0;
+  } finally {
+    await inproc.close();
+  }
+  return { name, what: ds.what, elements: ds.elements, redisUsed, redisRss, nodisRss, nodisHeap };
+}
+
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
@@ -243,6 +395,11 @@ async function main(): Promise<void> {
       const missing = cmd === undefined ? 'unknown test' : !(await hasCommand(servers.nodis.port, cmd)) ? `nodis has no ${cmd}` : undefined;
       for (const pipeline of PIPELINES) rows.push({ test, pipeline, redis: [], nodis: [], ...(missing ? { skipped: missing } : {}) });
     }
+    for (const row of rows) {
+      const custom = CUSTOM_TESTS[row.test];
+      if (custom === undefined || row.skipped) continue;
+      for (const kind of ['redis', 'nodis'] as const) await loadCommands(servers[kind].port, custom.setup);
+    }
     for (let round = 0; round < ROUNDS; round++) {
       for (const row of rows) {
         if (row.skipped) continue;
@@ -260,17 +417,25 @@ async function main(): Promise<void> {
     await servers.nodis.stop();
   }
   const mem = KEYS > 0 ? await measureMemory(KEYS) : null;
-  process.stdout.write(report(started, rows, mem));
+  const collections: CollectionMemory[] = [];
+  for (const name of COLLECTIONS) {
+    collections.push(await measureDataset(name));
+    process.stderr.write(`memory: ${name} done\n`);
+  }
+  process.stdout.write(report(started, rows, mem, collections));
 }
 
-function report(started: Date, rows: Row[], mem: MemoryResult | null): string {
+function report(started: Date, rows: Row[], mem: MemoryResult | null, collections: CollectionMemory[]): string {
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
   const lines: string[] = [];
   lines.push(`## ${started.toISOString().slice(0, 10)}${quick ? ' (quick mode)' : ''}`, '');
   lines.push(`- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   lines.push(`- servers: redis-server ${redisVersion()} and nodis-server (node dist/src/main.js), both \`--save '' --appendonly no\`, on 127.0.0.1`);
-  lines.push(`- load: \`redis-benchmark -c ${CLIENTS} -r ${KEYSPACE} -n <N> -P <P> -t <test> --csv\`, N = ${REQUESTS} at P=1 and ${REQUESTS * 10} at P=16;` +
+  lines.push(`- load: \`redis-benchmark -c ${CLIENTS} -r ${KEYSPACE} -n <N> -P <P> --csv -t <test>\`, N = ${REQUESTS} at P=1 and ${REQUESTS * 10} at P=16;` +
     ` ${ROUNDS} round(s), servers alternating, median rps`);
+  for (const [name, t] of Object.entries(CUSTOM_TESTS)) {
+    if (rows.some((r) => r.test === name)) lines.push(`- ${name}: the command line \`${t.argv.join(' ')}\` instead of \`-t\`, after loading its data (${t.setup.length} setup commands) into both servers`);
+  }
   lines.push(`- load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' / ')}: other work on the machine shows up as spread`);
   lines.push('', '| test | pipeline | redis rps (median) | nodis rps (median) | nodis/redis | redis min–max | nodis min–max |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -293,6 +458,16 @@ function report(started: Date, rows: Row[], mem: MemoryResult | null): string {
     lines.push(`| nodis RSS delta (child process) | ${per(mem.nodisRss)} | ${(mem.nodisRss / mem.redisUsed).toFixed(2)} |`);
     lines.push(`| nodis V8 heap delta (in-process, after GC) | ${per(mem.nodisHeap)} | ${(mem.nodisHeap / mem.redisUsed).toFixed(2)} |`);
     if (Number.isFinite(mem.nodisUsed)) lines.push(`| nodis used_memory delta (INFO) | ${per(mem.nodisUsed)} | ${(mem.nodisUsed / mem.redisUsed).toFixed(2)} |`);
+  }
+  if (collections.length > 0) {
+    const mb = (x: number) => (x / 2 ** 20).toFixed(1);
+    lines.push('', 'Memory of collections (MiB; bytes per element in brackets; ratio to redis used_memory):', '');
+    lines.push('| dataset | redis used_memory | redis RSS | nodis RSS (child) | nodis V8 heap (in-process, after GC) |',
+      '| --- | ---: | ---: | ---: | ---: |');
+    for (const c of collections) {
+      const cell = (x: number) => `${mb(x)} (${(x / c.elements).toFixed(0)} B) ${(x / c.redisUsed).toFixed(2)}x`;
+      lines.push(`| ${c.what} | ${mb(c.redisUsed)} (${(c.redisUsed / c.elements).toFixed(0)} B) | ${cell(c.redisRss)} | ${cell(c.nodisRss)} | ${cell(c.nodisHeap)} |`);
+    }
   }
   lines.push('');
   return lines.join('\n');

@@ -17,8 +17,9 @@ import { serverKeyspaceFamily } from './server/keyspace.js';
 import { persistenceFamily } from './server/persistence.js';
 import { shutdownFamily } from './server/shutdown.js';
 import { setFamily } from './set.js';
-import { sortedSetFamily } from './sorted-set/index.js';
+import { sortFamily } from './sort.js';
 import { blockingSortedSetFamily } from './sorted-set/blocking.js';
+import { sortedSetFamily } from './sorted-set/index.js';
 import { stringFamily } from './string.js';
 import { transactionsFamily } from './transactions.js';
 
@@ -43,4 +44,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   blockingListFamily,
   persistenceFamily,
   blockingSortedSetFamily,
+  sortFamily,
 ];

@@ -206,9 +206,10 @@ function llen(ctx: Ctx): void {
 }
 
 function lindex(ctx: Ctx): void {
-  const index = ctx.int(2);
+  // Redis looks the key up before it parses the index: a missing key answers nil either way.
   const list = ctx.db.readOfType<ListValue>(ctx.arg(1), 'list');
   if (list === undefined) return ctx.reply.null();
+  const index = ctx.int(2);
   const i = list.normalize(index);
   if (i === -1) ctx.reply.null();
   else ctx.reply.bulk(list.at(i));

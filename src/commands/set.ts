@@ -274,18 +274,27 @@ export interface ScanArgs {
 
 /**
  * Parses "cursor [MATCH pattern] [COUNT count]" starting at argv[i] as Redis's SCAN family does:
- * an unsigned 64-bit cursor (a leading '-' wraps, as strtoul does), COUNT at least 1.
+ * an unsigned 64-bit cursor (a leading '-' wraps, as strtoul does), COUNT at least 1. The key
+ * commands (SSCAN, ZSCAN) check the cursor, then the key, then the options: use the two halves.
  */
 export function parseScanArgs(ctx: Ctx, i: number): ScanArgs {
+  const cursor = parseScanCursor(ctx, i);
+  return { cursor, ...parseScanOptions(ctx, i + 1) };
+}
+
+export function parseScanCursor(ctx: Ctx, i: number): number {
   const raw = ctx.arg(i);
   if (!/^[-+]?\d+$/.test(raw)) throw Err.invalidCursor();
   let big = BigInt(raw);
   if (big < 0n) big += 1n << 64n;
   if (big < 0n || big >= 1n << 64n) throw Err.invalidCursor();
-  const cursor = big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
+  return big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
+}
+
+export function parseScanOptions(ctx: Ctx, from: number): { pattern: string | null; count: number } {
   let pattern: string | null = null;
   let count = 10;
-  for (let j = i + 1; j < ctx.argc; j += 2) {
+  for (let j = from; j < ctx.argc; j += 2) {
     if (ctx.is(j, 'COUNT') && j + 1 < ctx.argc) {
       count = ctx.int(j + 1);
       if (count < 1) throw Err.syntax();
@@ -296,17 +305,20 @@ export function parseScanArgs(ctx: Ctx, i: number): ScanArgs {
       throw Err.syntax();
     }
   }
-  return { cursor, pattern, count };
+  return { pattern, count };
 }
 
 function sscan(ctx: Ctx): void {
-  const args = parseScanArgs(ctx, 2);
+  // Redis checks the cursor, then the key (a missing one answers an empty scan whatever the
+  // options), then the options.
+  const cursor = parseScanCursor(ctx, 2);
   const set = ctx.db.readOfType<SetValue>(ctx.arg(1), 'set');
   const out: string[] = [];
   let next = 0;
   if (set !== undefined) {
+    const args = parseScanOptions(ctx, 3);
     const pat = args.pattern;
-    next = set.scan(args.cursor, args.count, (m) => {
+    next = set.scan(cursor, args.count, (m) => {
       if (pat === null || globMatch(pat, m)) out.push(m);
     });
   }

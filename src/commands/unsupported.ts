@@ -46,8 +46,6 @@ export const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
   ['readonly', 'not implemented yet: cluster'],
   ['readwrite', 'not implemented yet: cluster'],
   ['migrate', 'not implemented yet: generic'],
-  ['sort', 'not implemented yet: generic'],
-  ['sort_ro', 'not implemented yet: generic'],
   ['wait', 'not implemented yet: generic'],
   ['waitaof', 'not implemented yet: generic'],
   ['geoadd', 'not implemented yet: geo'],

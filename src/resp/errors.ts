@@ -246,4 +246,8 @@ export const Err = {
     err('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled'),
   cachingYesNeedsOptin: () => err('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.'),
   cachingNoNeedsOptout: () => err('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.'),
+  // SORT / SORT_RO (collections2 area, commands/sort.ts)
+  sortScores: () => err("ERR One or more scores can't be converted into double"),
+  sortByInCluster: () => err('ERR BY option of SORT denied in Cluster mode.'),
+  sortGetInCluster: () => err('ERR GET option of SORT denied in Cluster mode.'),
 } as const;

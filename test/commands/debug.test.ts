@@ -1,5 +1,6 @@
 // DEBUG subcommands. Digests are compared with values real Redis computed for the same data.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { RespError, TestClient } from '../helpers/resp-client.js';
 import { againstRedis, startTarget, type Target } from '../helpers/server.js';
@@ -43,6 +44,57 @@ describe('DEBUG DIGEST / DIGEST-VALUE', () => {
     ]);
   });
 });
+
+describe('DEBUG DIGEST-VALUE of sets and sorted sets', () => {
+  it('is the same in every encoding and matches Redis', async () => {
+    await c.send('SELECT', '7');
+    await c.send('SADD', 'si', '1', '2', '3', '-70000');
+    await c.send('SADD', 'sl', 'a', 'b', '12');
+    await c.send('ZADD', 'z', '1', 'a', '2.5', 'b', '-inf', 'c', 'inf', 'd', '0', 'e');
+    await c.send('CONFIG', 'SET', 'set-max-intset-entries', '0');
+    await c.send('CONFIG', 'SET', 'set-max-listpack-entries', '0');
+    await c.send('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
+    try {
+      await c.send('SADD', 'sx', '1', '2', '3', '-70000');
+      await c.send('SADD', 'sh', 'a', 'b', '12');
+      await c.send('ZADD', 'zs', '1', 'a', '2.5', 'b', '-inf', 'c', 'inf', 'd', '0', 'e');
+      assert.equal(await c.send('OBJECT', 'ENCODING', 'sx'), 'hashtable');
+      assert.equal(await c.send('OBJECT', 'ENCODING', 'zs'), 'skiplist');
+      // Values taken from redis-server 7.0 with exactly these keys.
+      const setInts = '3f29aef9686ab7640c6e79734f56219f6f27dcac';
+      const setStrs = 'a6cb320b073705356139f26fb4e18858a07e0492';
+      const zset = '9075776099444221b6165039fcfa544a992bfcba';
+      assert.deepEqual(await c.send('DEBUG', 'DIGEST-VALUE', 'si', 'sx', 'sl', 'sh', 'z', 'zs'),
+        [setInts, setInts, setStrs, setStrs, zset, zset]);
+      await c.send('ZADD', 'zf', '0.1', 'm');
+      // Redis 7.2 prints scores with fpconv ("0.1"); 7.0 with "%.17g" ("0.10000000000000001").
+      const text = againstRedis ? '0.10000000000000001' : '0.1';
+      assert.deepEqual(await c.send('DEBUG', 'DIGEST-VALUE', 'zf'), [zsetDigest([['m', text]])]);
+    } finally {
+      await c.send('CONFIG', 'SET', 'set-max-intset-entries', '512');
+      await c.send('CONFIG', 'SET', 'set-max-listpack-entries', '128');
+      await c.send('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
+      await c.send('FLUSHDB');
+      await c.send('SELECT', '0');
+    }
+  });
+});
+
+/** The value digest of a sorted set from member/score-text pairs, written out independently. */
+function zsetDigest(pairs: [string, string][]): string {
+  const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
+  const xorInto = (acc: Buffer, data: Buffer) => { const h = sha1(data); for (let i = 0; i < 20; i++) acc[i]! ^= h[i]!; };
+  const mixInto = (acc: Buffer, data: Buffer) => { xorInto(acc, data); sha1(acc).copy(acc); };
+  const d = Buffer.alloc(20);
+  mixInto(d, Buffer.from([0, 0, 0, 3]));
+  for (const [m, s] of pairs) {
+    const e = Buffer.alloc(20);
+    mixInto(e, Buffer.from(m, 'latin1'));
+    mixInto(e, Buffer.from(s, 'latin1'));
+    xorInto(d, e);
+  }
+  return d.toString('hex');
+}
 
 describe('DEBUG OBJECT', () => {
   it('reports encoding, refcount and RDB length of strings', async () => {

@@ -60,6 +60,27 @@ export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
     commands: ['object|encoding'],
     accepts: (nodis, redis) => nodis.body === 'listpack' && redis.body === 'quicklist',
   },
+  {
+    id: 'zrank-withscore',
+    // Redis 7.2 added ZRANK/ZREVRANK ... WITHSCORE (arity 3 became -3): a fourth argument is
+    // read as an option there, while 7.0 refuses the argument count.
+    reason: 'Redis 7.2 takes ZRANK/ZREVRANK key member [WITHSCORE]; 7.0 had a fixed arity of 3',
+    commands: ['zrank', 'zrevrank'],
+    accepts: (nodis, redis, argv) => argv.length === 4 && redis.type === '-' &&
+      (redis.head ?? '').startsWith('ERR wrong number of arguments') &&
+      (argv[3]!.toUpperCase() === 'WITHSCORE' || (nodis.type === '-' && nodis.head === 'ERR syntax error')),
+  },
+  {
+    id: 'lpos-rank-min',
+    // Redis 7.2 refuses LPOS ... RANK -9223372036854775808 (its negation overflows) with the
+    // range error; 7.0 accepted it. Only that argument and that error are accepted.
+    reason: 'Redis 7.2 limits LPOS RANK to -LONG_MAX..LONG_MAX; 7.0 accepted LONG_MIN',
+    commands: ['lpos'],
+    accepts: (nodis, _redis, argv) => {
+      const at = argv.findIndex((a, i) => i >= 3 && a.toUpperCase() === 'RANK' && argv[i + 1] === '-9223372036854775808');
+      return at !== -1 && nodis.type === '-' && nodis.head.startsWith('ERR value is out of range, value must between');
+    },
+  },
 ];
 
 /** The registry entry that accepts this difference, or null. */

@@ -125,6 +125,11 @@ export class Gen {
 export interface CommandGenerator {
   /** Relative frequency (default 1). */
   weight?: number;
+  /**
+   * Never drop an argument (the fuzzer's arity mutation): for commands whose shorter form is
+   * random and changes data (SPOP key), which would make the servers' data part ways.
+   */
+  keepArgs?: boolean;
   gen(g: Gen): string[];
 }
 
@@ -271,6 +276,257 @@ export const OTHER_TYPE_GENERATORS: Record<string, CommandGenerator> = {
   zadd: { weight: 0.3, gen: (g) => ['ZADD', g.key(), g.float(), g.val()] },
 };
 
+// ---- LIST, HASH, SET, SORTED SET and SORT (collections2 area) ----
+
+/**
+ * Members and fields shared by the collection generators: small, so commands collide; integers
+ * (intsets, listpack integer entries), one member past the 64-byte listpack value limit, binary.
+ */
+const MEMBERS = ['a', 'b', 'c', 'd', '1', '2', '3', '-1', '10', '1.5', '', '\x00\xff', 'm'.repeat(70), '9223372036854775807'];
+/** Score ranges and lex ranges, valid and not. */
+const SCORE_BOUNDS = ['-inf', '+inf', '0', '1', '(1', '2', '(2', '3', '-1', '1.5', '(1.5', 'abc', '(', '10', 'inf', '-inf'];
+const LEX_BOUNDS = ['-', '+', '[a', '(a', '[b', '(c', '[1', '(2', 'a', '[', '(', '[\x00\xff'];
+const INDEXES = ['0', '1', '2', '-1', '-2', '3', '10', '-10', '100', 'abc', '9223372036854775807', '-9223372036854775808'];
+const COUNTS = ['0', '1', '2', '3', '5', '100', '-1', '-3', 'abc'];
+/** Scores: mostly small integers and halves, so ties between members happen. */
+const SCORES = ['0', '1', '2', '1.5', '-1', '3', '-0', 'inf', '-inf', '0.1', '1e308', '10', 'nan', 'abc', '+1', '(1'];
+/** Keys whose values a BY / GET pattern may reach ("k*" with element "1" is k1, "{t}*" with "a" is {t}a). */
+const SORT_PATTERNS = ['k*', '{t}*', 'k*->a', 'k*->1', '{t}*->b', '#', 'k', 'nokey*'];
+
+/** f called min..max times, its words concatenated. */
+const many = (g: Gen, min: number, max: number, f: () => string[]): string[] => {
+  const n = min + g.r.int(max - min + 1);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(...f());
+  return out;
+};
+/**
+ * Sorted sets only ever written with score 0 (by ZADD's lex form) and shrunk: lex ranges over
+ * mixed scores are undefined in Redis (a skiplist's answer depends on its random levels), so the
+ * lex commands read and trim only these keys.
+ */
+const LEX_KEYS = ['lex1', 'lex2'];
+const lexKey = (g: Gen) => g.r.pick(LEX_KEYS);
+const mem = (g: Gen) => g.r.pick(MEMBERS);
+const mems = (g: Gen, min = 1, max = 4) => g.times(min, max, () => mem(g));
+const idx = (g: Gen) => g.r.chance(0.7) ? g.r.pick(['0', '1', '-1', '2', '-2']) : g.r.pick(INDEXES);
+const cnt = (g: Gen) => g.r.pick(COUNTS);
+const score = (g: Gen) => g.r.chance(0.7) ? g.r.pick(['0', '1', '2', '1.5', '-1', '3']) : g.r.pick(SCORES);
+const sbound = (g: Gen) => g.r.pick(SCORE_BOUNDS);
+const lbound = (g: Gen) => g.r.pick(LEX_BOUNDS);
+/** Now and then many distinct members, to cross the listpack/intset limits (128 / 512 entries). */
+const bulkMembers = (g: Gen, ints: boolean): string[] => {
+  const n = g.r.pick([130, 200, 520]);
+  const base = g.r.int(3) * 7;
+  return Array.from({ length: n }, (_, i) => (ints ? String(i + base) : `e${i + base}`));
+};
+const limitOpt = (g: Gen) => (): string[] => [g.word('LIMIT'), idx(g), cnt(g)];
+const numkeys = (g: Gen, keys: string[]): string[] => {
+  const n = g.r.chance(0.9) ? String(keys.length) : g.r.pick(['0', '-1', 'abc', String(keys.length + 1)]);
+  return [n, ...keys];
+};
+
+export const LIST_GENERATORS: Record<string, CommandGenerator> = {
+  lpush: { weight: 2, gen: (g) => ['LPUSH', g.key(), ...g.times(1, 4, () => g.val())] },
+  rpush: { weight: 2, gen: (g) => ['RPUSH', g.key(), ...(g.r.chance(0.05) ? g.times(150, 200, () => g.val()) : g.times(1, 4, () => g.val()))] },
+  lpushx: { gen: (g) => ['LPUSHX', g.key(), ...g.times(1, 3, () => g.val())] },
+  rpushx: { gen: (g) => ['RPUSHX', g.key(), ...g.times(1, 3, () => g.val())] },
+  lpop: { gen: (g) => ['LPOP', g.key(), ...g.options([() => [cnt(g)]], 0.4)] },
+  rpop: { gen: (g) => ['RPOP', g.key(), ...g.options([() => [cnt(g)]], 0.4)] },
+  llen: { gen: (g) => ['LLEN', g.key()] },
+  lindex: { gen: (g) => ['LINDEX', g.key(), idx(g)] },
+  lrange: { weight: 2, gen: (g) => ['LRANGE', g.key(), idx(g), idx(g)] },
+  lpos: {
+    gen: (g) => ['LPOS', g.key(), g.val(), ...g.options([
+      () => [g.word('RANK'), g.r.pick(['1', '-1', '2', '0', '-2', 'abc', '-9223372036854775808'])],
+      () => [g.word('COUNT'), cnt(g)], () => [g.word('MAXLEN'), cnt(g)],
+    ], 0.4)],
+  },
+  linsert: { gen: (g) => ['LINSERT', g.key(), g.word(g.r.pick(['BEFORE', 'AFTER', 'MIDDLE'])), g.val(), g.val()] },
+  lset: { gen: (g) => ['LSET', g.key(), idx(g), g.val()] },
+  lrem: { gen: (g) => ['LREM', g.key(), g.r.pick(['0', '1', '-1', '2', '-2', 'abc']), g.val()] },
+  ltrim: { gen: (g) => ['LTRIM', g.key(), idx(g), idx(g)] },
+  lmove: {
+    gen: (g) => ['LMOVE', g.key(), g.key(), g.word(g.r.pick(['LEFT', 'RIGHT', 'UP'])), g.word(g.r.pick(['LEFT', 'RIGHT']))],
+  },
+  rpoplpush: { gen: (g) => ['RPOPLPUSH', g.key(), g.key()] },
+  lmpop: {
+    gen: (g) => ['LMPOP', ...numkeys(g, g.keys(1, 3)), g.word(g.r.pick(['LEFT', 'RIGHT', 'UP'])),
+      ...g.options([() => [g.word('COUNT'), cnt(g)]], 0.5)],
+  },
+};
+
+export const HASH_GENERATORS: Record<string, CommandGenerator> = {
+  hset: {
+    weight: 2,
+    gen: (g) => ['HSET', g.key(), ...(g.r.chance(0.04) ? bulkMembers(g, false).flatMap((m) => [m, 'v']) : many(g, 1, 3, () => [mem(g), g.val()]))],
+  },
+  hsetnx: { gen: (g) => ['HSETNX', g.key(), mem(g), g.val()] },
+  hmset: { gen: (g) => ['HMSET', g.key(), ...many(g, 1, 3, () => [mem(g), g.val()])] },
+  hget: { gen: (g) => ['HGET', g.key(), mem(g)] },
+  hmget: { gen: (g) => ['HMGET', g.key(), ...mems(g)] },
+  hdel: { gen: (g) => ['HDEL', g.key(), ...mems(g)] },
+  hlen: { gen: (g) => ['HLEN', g.key()] },
+  hstrlen: { gen: (g) => ['HSTRLEN', g.key(), mem(g)] },
+  hexists: { gen: (g) => ['HEXISTS', g.key(), mem(g)] },
+  hkeys: { gen: (g) => ['HKEYS', g.key()] },
+  hvals: { gen: (g) => ['HVALS', g.key()] },
+  hgetall: { gen: (g) => ['HGETALL', g.key()] },
+  hincrby: { gen: (g) => ['HINCRBY', g.key(), mem(g), g.int()] },
+  hincrbyfloat: { gen: (g) => ['HINCRBYFLOAT', g.key(), mem(g), g.float()] },
+  hrandfield: {
+    gen: (g) => ['HRANDFIELD', g.key(), ...g.options([() => [g.r.pick(['1', '3', '-3', '0', '100', '-100', 'abc']), ...g.options([() => [g.word('WITHVALUES')]], 0.5)]], 0.6)],
+  },
+  hscan: {
+    gen: (g) => ['HSCAN', g.key(), '0', ...g.options([
+      () => [g.word('MATCH'), g.r.pick(['*', 'a*', '?', '[ab]', 'e1*'])], () => [g.word('COUNT'), g.r.pick(['1', '10', '0', 'abc'])],
+    ], 0.4)],
+  },
+};
+
+export const SET_GENERATORS: Record<string, CommandGenerator> = {
+  sadd: {
+    weight: 3,
+    gen: (g) => ['SADD', g.key(), ...(g.r.chance(0.05) ? bulkMembers(g, g.r.chance(0.5)) : mems(g))],
+  },
+  srem: { weight: 2, gen: (g) => ['SREM', g.key(), ...mems(g)] },
+  scard: { gen: (g) => ['SCARD', g.key()] },
+  sismember: { gen: (g) => ['SISMEMBER', g.key(), mem(g)] },
+  smismember: { gen: (g) => ['SMISMEMBER', g.key(), ...mems(g)] },
+  smembers: { weight: 2, gen: (g) => ['SMEMBERS', g.key()] },
+  // Only counts that pop nothing or everything: which members a partial SPOP takes is random,
+  // and the two servers' sets would part ways for the rest of the run.
+  spop: { keepArgs: true, gen: (g) => ['SPOP', g.key(), g.r.pick(['0', '1000', '-1', 'abc'])] },
+  srandmember: { gen: (g) => ['SRANDMEMBER', g.key(), ...g.options([() => [g.r.pick(['1', '3', '-3', '0', '100', '-100', 'abc'])]], 0.7)] },
+  smove: { gen: (g) => ['SMOVE', g.key(), g.key(), mem(g)] },
+  sdiff: { gen: (g) => ['SDIFF', ...g.keys(1, 3)] },
+  sdiffstore: { gen: (g) => ['SDIFFSTORE', g.key(), ...g.keys(1, 3)] },
+  sinter: { gen: (g) => ['SINTER', ...g.keys(1, 3)] },
+  sinterstore: { gen: (g) => ['SINTERSTORE', g.key(), ...g.keys(1, 3)] },
+  sintercard: { gen: (g) => ['SINTERCARD', ...numkeys(g, g.keys(1, 3)), ...g.options([() => [g.word('LIMIT'), cnt(g)]], 0.4)] },
+  sunion: { gen: (g) => ['SUNION', ...g.keys(1, 3)] },
+  sunionstore: { gen: (g) => ['SUNIONSTORE', g.key(), ...g.keys(1, 3)] },
+  sscan: {
+    gen: (g) => ['SSCAN', g.key(), '0', ...g.options([
+      () => [g.word('MATCH'), g.r.pick(['*', 'a*', '?', '[ab]', 'e1*', '1*'])], () => [g.word('COUNT'), g.r.pick(['1', '10', '0', 'abc'])],
+    ], 0.4)],
+  },
+};
+
+const zrangeOpts = (g: Gen) => g.options([
+  () => [g.word('WITHSCORES')], () => [g.word('REV')], limitOpt(g),
+], 0.3);
+
+export const ZSET_GENERATORS: Record<string, CommandGenerator> = {
+  zadd: {
+    weight: 3,
+    gen: (g) => g.r.chance(0.2) ? ['ZADD', lexKey(g), ...many(g, 1, 4, () => ['0', mem(g)])] : ['ZADD', g.key(), ...g.options([
+      () => [g.word(g.r.pick(['NX', 'XX']))], () => [g.word(g.r.pick(['GT', 'LT']))], () => [g.word('CH')], () => [g.word('INCR')],
+    ], 0.15), ...(g.r.chance(0.04) ? bulkMembers(g, false).flatMap((m, i) => [String(i % 17), m]) : many(g, 1, 3, () => [score(g), mem(g)]))],
+  },
+  zincrby: { gen: (g) => ['ZINCRBY', g.key(), score(g), mem(g)] },
+  zrem: { gen: (g) => ['ZREM', g.key(), ...mems(g)] },
+  zcard: { gen: (g) => ['ZCARD', g.key()] },
+  zscore: { gen: (g) => ['ZSCORE', g.key(), mem(g)] },
+  zmscore: { gen: (g) => ['ZMSCORE', g.key(), ...mems(g)] },
+  // WITHSCORE is new in 7.2 (the oracle refuses it): plain forms only.
+  zrank: { gen: (g) => ['ZRANK', g.key(), mem(g)] },
+  zrevrank: { gen: (g) => ['ZREVRANK', g.key(), mem(g)] },
+  zcount: { gen: (g) => ['ZCOUNT', g.key(), sbound(g), sbound(g)] },
+  zlexcount: { gen: (g) => ['ZLEXCOUNT', lexKey(g), lbound(g), lbound(g)] },
+  zrange: {
+    weight: 3,
+    gen: (g) => {
+      switch (g.r.int(3)) {
+        case 0: return ['ZRANGE', g.key(), idx(g), idx(g), ...zrangeOpts(g)];
+        case 1: return ['ZRANGE', g.key(), sbound(g), sbound(g), g.word('BYSCORE'), ...zrangeOpts(g)];
+        default: return ['ZRANGE', lexKey(g), lbound(g), lbound(g), g.word('BYLEX'), ...zrangeOpts(g)];
+      }
+    },
+  },
+  zrangestore: {
+    gen: (g) => g.r.chance(0.3)
+      ? ['ZRANGESTORE', g.key(), lexKey(g), lbound(g), lbound(g), g.word('BYLEX'), ...g.options([() => [g.word('REV')], limitOpt(g)], 0.3)]
+      : ['ZRANGESTORE', g.key(), g.key(), ...g.r.pick([[idx(g), idx(g)], [sbound(g), sbound(g), g.word('BYSCORE')]]),
+        ...g.options([() => [g.word('REV')], limitOpt(g)], 0.3)],
+  },
+  zrevrange: { gen: (g) => ['ZREVRANGE', g.key(), idx(g), idx(g), ...g.options([() => [g.word('WITHSCORES')]], 0.4)] },
+  zrangebyscore: {
+    gen: (g) => ['ZRANGEBYSCORE', g.key(), sbound(g), sbound(g), ...g.options([() => [g.word('WITHSCORES')], limitOpt(g)], 0.35)],
+  },
+  zrevrangebyscore: {
+    gen: (g) => ['ZREVRANGEBYSCORE', g.key(), sbound(g), sbound(g), ...g.options([() => [g.word('WITHSCORES')], limitOpt(g)], 0.35)],
+  },
+  zrangebylex: { gen: (g) => ['ZRANGEBYLEX', lexKey(g), lbound(g), lbound(g), ...g.options([limitOpt(g)], 0.35)] },
+  zrevrangebylex: { gen: (g) => ['ZREVRANGEBYLEX', lexKey(g), lbound(g), lbound(g), ...g.options([limitOpt(g)], 0.35)] },
+  zremrangebyrank: { gen: (g) => ['ZREMRANGEBYRANK', g.key(), idx(g), idx(g)] },
+  zremrangebyscore: { gen: (g) => ['ZREMRANGEBYSCORE', g.key(), sbound(g), sbound(g)] },
+  zremrangebylex: { gen: (g) => ['ZREMRANGEBYLEX', lexKey(g), lbound(g), lbound(g)] },
+  zpopmin: { gen: (g) => ['ZPOPMIN', g.key(), ...g.options([() => [cnt(g)]], 0.5)] },
+  zpopmax: { gen: (g) => ['ZPOPMAX', g.key(), ...g.options([() => [cnt(g)]], 0.5)] },
+  zmpop: {
+    gen: (g) => ['ZMPOP', ...numkeys(g, g.keys(1, 3)), g.word(g.r.pick(['MIN', 'MAX', 'MID'])),
+      ...g.options([() => [g.word('COUNT'), cnt(g)]], 0.5)],
+  },
+  zunion: { gen: (g) => ['ZUNION', ...numkeys(g, g.keys(1, 3)), ...zsetOpOpts(g, true)] },
+  zinter: { gen: (g) => ['ZINTER', ...numkeys(g, g.keys(1, 3)), ...zsetOpOpts(g, true)] },
+  zdiff: { gen: (g) => ['ZDIFF', ...numkeys(g, g.keys(1, 3)), ...g.options([() => [g.word('WITHSCORES')]], 0.4)] },
+  zunionstore: { gen: (g) => ['ZUNIONSTORE', g.key(), ...numkeys(g, g.keys(1, 3)), ...zsetOpOpts(g, false)] },
+  zinterstore: { gen: (g) => ['ZINTERSTORE', g.key(), ...numkeys(g, g.keys(1, 3)), ...zsetOpOpts(g, false)] },
+  zdiffstore: { gen: (g) => ['ZDIFFSTORE', g.key(), ...numkeys(g, g.keys(1, 3))] },
+  zintercard: { gen: (g) => ['ZINTERCARD', ...numkeys(g, g.keys(1, 3)), ...g.options([() => [g.word('LIMIT'), cnt(g)]], 0.4)] },
+  zrandmember: {
+    gen: (g) => ['ZRANDMEMBER', g.key(), ...g.options([() => [g.r.pick(['1', '3', '-3', '0', '100', '-100', 'abc']), ...g.options([() => [g.word('WITHSCORES')]], 0.5)]], 0.6)],
+  },
+  zscan: {
+    gen: (g) => ['ZSCAN', g.key(), '0', ...g.options([
+      () => [g.word('MATCH'), g.r.pick(['*', 'a*', '?', '[ab]', 'e1*'])], () => [g.word('COUNT'), g.r.pick(['1', '10', '0', 'abc'])],
+    ], 0.4)],
+  },
+};
+
+/** WEIGHTS (one per key, sometimes a wrong count) and AGGREGATE for ZUNION/ZINTER(STORE). */
+function zsetOpOpts(g: Gen, withScores: boolean): string[] {
+  return g.options([
+    () => [g.word('WEIGHTS'), ...g.times(1, 3, () => g.r.pick(['1', '2', '0', '-1', '1.5', 'inf', 'abc']))],
+    () => [g.word('AGGREGATE'), g.word(g.r.pick(['SUM', 'MIN', 'MAX', 'AVG']))],
+    ...(withScores ? [() => [g.word('WITHSCORES')]] : []),
+  ], 0.3);
+}
+
+/**
+ * SORT forms whose result does not depend on a set's internal order (which differs between
+ * servers): numeric sorts (ties fall back to the elements' bytes), ALPHA without BY, a constant
+ * BY, and ALPHA with a BY pattern only without LIMIT and STORE (its ties keep internal order;
+ * normalize.ts compares those replies unordered). No LIMIT where the chosen subset could depend on
+ * that order.
+ */
+function sortArgs(g: Gen, ro: boolean): string[] {
+  const gets = () => many(g, 1, 2, () => [g.word('GET'), g.r.pick(SORT_PATTERNS)]);
+  const order = () => [g.word(g.r.pick(['ASC', 'DESC']))];
+  const store = () => [g.word('STORE'), g.key()];
+  const limit = limitOpt(g);
+  switch (g.r.int(5)) {
+    case 0: return g.options([() => [g.word('BY'), g.r.pick(['k*', '{t}*', 'k*->a', 'nokey*'])], limit, gets, order, ...(ro ? [] : [store])], 0.4);
+    case 1: {
+      const stored = !ro && g.r.chance(0.5);
+      return [g.word('ALPHA'), ...g.options([gets, order, ...(stored ? [limit] : [])], 0.4), ...(stored ? store() : [])];
+    }
+    case 2: {
+      const stored = !ro && g.r.chance(0.5);
+      return [g.word('BY'), g.r.pick(['nosort', 'k1', '#']), ...g.options([gets, order, () => [g.word('ALPHA')], ...(stored ? [limit] : [])], 0.4),
+        ...(stored ? store() : [])];
+    }
+    case 3: return [g.word('BY'), g.r.pick(['k*', '{t}*->b']), g.word('ALPHA'), ...g.options([gets, order], 0.4)];
+    default: return g.r.pick([['BOGUS'], ['LIMIT', '1'], ['LIMIT', 'a', '1'], ['BY'], ['GET'], ['STORE']]);
+  }
+}
+
+export const SORT_GENERATORS: Record<string, CommandGenerator> = {
+  sort: { weight: 2, gen: (g) => ['SORT', g.key(), ...sortArgs(g, false)] },
+  sort_ro: { gen: (g) => ['SORT_RO', g.key(), ...sortArgs(g, true)] },
+};
+
 /** An unknown command: always available, checks the unknown-command reply and its excerpt. */
 export const UNKNOWN_GENERATOR: CommandGenerator = {
   weight: 0.2,
@@ -279,6 +535,7 @@ export const UNKNOWN_GENERATOR: CommandGenerator = {
 
 export const ALL_GENERATORS: Record<string, CommandGenerator> = {
   ...STRING_GENERATORS, ...GENERIC_GENERATORS, ...CONNECTION_GENERATORS, ...OTHER_TYPE_GENERATORS,
+  ...LIST_GENERATORS, ...HASH_GENERATORS, ...SET_GENERATORS, ...ZSET_GENERATORS, ...SORT_GENERATORS,
 };
 
 /**

@@ -95,8 +95,10 @@ export function generate(seed: number, steps: number, commands: readonly string[
     while (k < gens.length - 1 && x >= weights[k]!) x -= weights[k++]!;
     const argv = gens[k]!.gen(g);
     // Deliberate arity and syntax errors: drop an argument, or add one.
-    if (argv.length > 1 && r.chance(0.03)) argv.splice(1 + r.int(argv.length - 1), 1);
-    else if (r.chance(0.03)) argv.push(g.val());
+    if (argv.length > 1 && r.chance(0.03)) {
+      const at = 1 + r.int(argv.length - 1);
+      if (gens[k]!.keepArgs !== true) argv.splice(at, 1);
+    } else if (r.chance(0.03)) argv.push(g.val());
     out.push(argv);
   }
   return out;

@@ -21,6 +21,11 @@ export interface StepOptions {
   scan?: boolean;
   /** Map (or flat RESP2 map) fields whose values are blanked, e.g. HELLO's version and id. */
   blankFields?: string[];
+  /**
+   * Sort the elements only when a reply holds a NUL byte (SORT ALPHA collates C strings, so
+   * members equal up to a NUL tie and keep the set's internal order).
+   */
+  sortIfNul?: boolean;
 }
 
 /**
@@ -56,7 +61,37 @@ export const COMMAND_DEFAULTS: Record<string, StepOptions> = {
   zscan: { scan: true },
   // HELLO reports the server's version and the connection id.
   hello: { blankFields: ['version', 'id'] },
+  // SPOP with a count pops everything or nothing in the fuzzer; the order is the set's own.
+  spop: { sort: true },
 };
+
+/**
+ * Normalizers that depend on the arguments. SORT's reply follows the sorted value's internal
+ * order (which differs between servers for sets and sorted sets) when a constant BY sorts
+ * nothing, and among ties of ALPHA with a BY pattern; STORE forms reply with a count.
+ */
+const ARGV_DEFAULTS: Record<string, (argv: readonly string[]) => StepOptions> = {
+  sort: sortOptions,
+  sort_ro: sortOptions,
+};
+
+function sortOptions(argv: readonly string[]): StepOptions {
+  let by: string | null = null;
+  let alpha = false;
+  let store = false;
+  for (let i = 2; i < argv.length; i++) {
+    const w = argv[i]!.toUpperCase();
+    if (w === 'BY' && i + 1 < argv.length) by = argv[++i]!;
+    else if (w === 'GET' && i + 1 < argv.length) i++;
+    else if (w === 'LIMIT') i += 2;
+    else if (w === 'STORE' && i + 1 < argv.length) { store = true; i++; }
+    else if (w === 'ALPHA') alpha = true;
+  }
+  if (store) return {};
+  if (by !== null && (!by.includes('*') || alpha)) return { sort: true };
+  if (alpha) return { sortIfNul: true };
+  return {};
+}
 
 /** The name COMMAND_DEFAULTS and the expected-differences registry know a command by. */
 export function commandKey(argv: readonly string[]): string {
@@ -73,7 +108,8 @@ const CONTAINERS = new Set([
 /** The step's options merged over the command's defaults. */
 export function optionsFor(argv: readonly string[], own: StepOptions = {}): StepOptions {
   const key = commandKey(argv);
-  const base = COMMAND_DEFAULTS[key] ?? COMMAND_DEFAULTS[key.split('|')[0]!] ?? {};
+  const byArgs = ARGV_DEFAULTS[key]?.(argv);
+  const base = byArgs ?? COMMAND_DEFAULTS[key] ?? COMMAND_DEFAULTS[key.split('|')[0]!] ?? {};
   return { ...base, ...own };
 }
 
@@ -132,6 +168,7 @@ function transform(n: RespNode, opts: StepOptions): RespNode {
   let out = n;
   if (opts.blankFields !== undefined) out = blankFields(out, opts.blankFields);
   if (opts.sort !== undefined && opts.sort !== false) out = sortNode(out, opts.sort === 'pairs' || out.type === '%');
+  else if (opts.sortIfNul && serialize(out).includes('\0')) out = sortNode(out);
   if (opts.shape) out = shapeOf(out);
   return out;
 }

@@ -6,6 +6,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { HashValue } from '../../src/keyspace/types/hash.js';
 import { ListValue } from '../../src/keyspace/types/list.js';
+import { setFrom } from '../../src/keyspace/types/set.js';
+import { ZSetValue } from '../../src/keyspace/types/zset.js';
 import { RdbError } from '../../src/persistence/rdb/bytes.js';
 import { DEFAULT_LIMITS } from '../../src/persistence/rdb/codecs.js';
 import { crc64LE } from '../../src/persistence/rdb/crc64.js';
@@ -56,6 +58,20 @@ describe('corrupt payload corpus', () => {
     ['intset with a bad width', Buffer.concat([Buffer.from([11]), withLen(Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]))])],
     ['zset with a NaN score', Buffer.from('\x03\x01\x01m\xfd', 'latin1')],
     ['zset with a bad score text', Buffer.from('\x03\x01\x01m\x03abc', 'latin1')],
+    ['intset with duplicates', Buffer.concat([Buffer.from([11]), withLen(Buffer.from([2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 5, 0]))])],
+    ['intset out of order', Buffer.concat([Buffer.from([11]), withLen(Buffer.from([2, 0, 0, 0, 2, 0, 0, 0, 9, 0, 5, 0]))])],
+    ['intset whose count lies', Buffer.concat([Buffer.from([11]), withLen(Buffer.from([2, 0, 0, 0, 9, 0, 0, 0, 1, 0]))])],
+    ['set listpack with duplicates', Buffer.concat([Buffer.from([20]), withLen(lp(['a', 'b', 'a']))])],
+    ['set listpack whose header lies', Buffer.concat([Buffer.from([20]), withLen(Buffer.from(lp(['a', 'b'])).fill(7, 4, 5))])],
+    ['set with duplicate members', Buffer.from('\x02\x02\x01a\x01a', 'latin1')],
+    ['set count beyond the input', Buffer.from('\x02\x80\x01\x00\x00\x00\x01a', 'latin1')],
+    ['zset listpack with an odd count', Buffer.concat([Buffer.from([17]), withLen(lp(['a', '1', 'b']))])],
+    ['zset listpack with a bad score', Buffer.concat([Buffer.from([17]), withLen(lp(['a', 'nope']))])],
+    ['zset listpack with a NaN score', Buffer.concat([Buffer.from([17]), withLen(lp(['a', 'nan']))])],
+    ['zset listpack with duplicate members', Buffer.concat([Buffer.from([17]), withLen(lp(['a', '1', 'a', '2']))])],
+    ['zset2 with a NaN score', Buffer.concat([Buffer.from('\x05\x01\x01m', 'latin1'), Buffer.from([0, 0, 0, 0, 0, 0, 0xf8, 0x7f])])],
+    ['zset2 with duplicate members', Buffer.concat([Buffer.from('\x05\x02\x01m', 'latin1'), Buffer.alloc(8), Buffer.from('\x01m', 'latin1'), Buffer.alloc(8)])],
+    ['zset2 cut after its first score', Buffer.concat([Buffer.from('\x05\x03\x01m', 'latin1'), Buffer.alloc(8)])],
     ['stream', Buffer.from([15, 0])],
     ['module', Buffer.from([7, 0])],
     ['unknown type', Buffer.from([30, 0])],
@@ -68,6 +84,11 @@ describe('corrupt payload corpus', () => {
     assert.equal(tryPayload(Buffer.from([18, 0])), 'empty');
     assert.equal(tryPayload(Buffer.from([4, 0])), 'empty');
     assert.equal(tryPayload(Buffer.concat([Buffer.from([18, 1, 2]), withLen(lp([]))])), 'empty');
+    assert.equal(tryPayload(Buffer.from([2, 0])), 'empty');
+    assert.equal(tryPayload(Buffer.from([5, 0])), 'empty');
+    assert.equal(tryPayload(Buffer.concat([Buffer.from([20]), withLen(lp([]))])), 'empty');
+    assert.equal(tryPayload(Buffer.concat([Buffer.from([17]), withLen(lp([]))])), 'empty');
+    assert.equal(tryPayload(Buffer.concat([Buffer.from([11]), withLen(Buffer.from([2, 0, 0, 0, 0, 0, 0, 0]))])), 'empty');
   });
 });
 
@@ -93,7 +114,16 @@ describe('seeded fuzz', () => {
   big.push(Array.from({ length: 50 }, (_, i) => 'z'.repeat(i * 50)), 0, 'tail', 4);
   const h = new HashValue();
   for (let i = 0; i < 20; i++) h.set(`f${i}`, String(i * 7), { entries: 512, value: 64 });
-  const values = [12345, 'short', 'compressible '.repeat(30), list, big, h];
+  const slim = { intsetEntries: 512, listpackEntries: 128, listpackValue: 64 };
+  const intset = setFrom(Array.from({ length: 40 }, (_, i) => String(i * 70001 - 1e6)), slim);
+  const lpset = setFrom(Array.from({ length: 30 }, (_, i) => `m${i}`), slim);
+  const htset = setFrom(Array.from({ length: 200 }, (_, i) => `member-${i}`), slim);
+  const zlim = { listpackEntries: 128, listpackValue: 64 };
+  const zsmall = new ZSetValue();
+  for (let i = 0; i < 30; i++) zsmall.set(`z${i}`, i % 5 === 0 ? Infinity : i / 8, zlim);
+  const zbig = new ZSetValue();
+  for (let i = 0; i < 200; i++) zbig.set(`big${i}`, i % 7 === 0 ? -Infinity : i * 1.25, zlim);
+  const values = [12345, 'short', 'compressible '.repeat(30), list, big, h, intset, lpset, htset, zsmall, zbig];
 
   it('mutated DUMP payload bodies decode or fail with RdbError', () => {
     const r = rng(42);

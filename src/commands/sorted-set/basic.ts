@@ -5,7 +5,7 @@ import type { Ctx } from '../../exec/context.js';
 import { ZSetValue } from '../../keyspace/types/zset.js';
 import { Err } from '../../resp/errors.js';
 import { formatDouble } from '../../util/numbers.js';
-import { deleteIfEmpty, distinctIndexes, MAX_RANDOM_REPLY, parseScanArgs, signedCount } from '../set.js';
+import { deleteIfEmpty, distinctIndexes, MAX_RANDOM_REPLY, parseScanCursor, parseScanOptions, signedCount } from '../set.js';
 import { globMatch } from '../../util/glob.js';
 import { beginPairs, pair, parseLexRange, parseScoreRange, scoreArg, zsetLimits } from './parse.js';
 
@@ -165,13 +165,15 @@ export function zlexcount(ctx: Ctx): void {
 }
 
 export function zscan(ctx: Ctx): void {
-  const args = parseScanArgs(ctx, 2);
+  // Cursor, then key (missing: an empty scan whatever the options), then options, as Redis.
+  const cursor = parseScanCursor(ctx, 2);
   const z = ctx.db.readOfType<ZSetValue>(ctx.arg(1), 'zset');
   const out: string[] = [];
   let next = 0;
   if (z !== undefined) {
+    const args = parseScanOptions(ctx, 3);
     const pat = args.pattern;
-    next = z.scan(args.cursor, args.count, (m, s) => {
+    next = z.scan(cursor, args.count, (m, s) => {
       if (pat === null || globMatch(pat, m)) out.push(m, formatDouble(s));
     });
   }
@@ -180,16 +182,25 @@ export function zscan(ctx: Ctx): void {
   ctx.reply.bulkArray(out);
 }
 
+/** LONG_MAX / 2: the largest ZRANDMEMBER count whose WITHSCORES reply length still fits. */
+const HALF_LONG_MAX = 4611686018427387903n;
+
 export function zrandmember(ctx: Ctx): void {
-  if (ctx.argc > 4 || (ctx.argc === 4 && !ctx.is(3, 'WITHSCORES'))) throw Err.syntax();
   const key = ctx.arg(1);
   if (ctx.argc === 2) {
     const z = ctx.db.readOfType<ZSetValue>(key, 'zset');
     if (z === undefined) return ctx.reply.null();
     return z.randomAt(Math.random, (m) => ctx.reply.bulk(m));
   }
-  const withScores = ctx.argc === 4;
+  // Redis parses the count before it looks at the rest, then bounds a WITHSCORES count so that
+  // twice it still fits.
   const count = signedCount(ctx, 2);
+  if (ctx.argc > 4 || (ctx.argc === 4 && !ctx.is(3, 'WITHSCORES'))) throw Err.syntax();
+  const withScores = ctx.argc === 4;
+  if (withScores) {
+    const exact = BigInt(ctx.int64(2));
+    if (exact > HALF_LONG_MAX || exact < -HALF_LONG_MAX) throw Err.valueOutOfRange();
+  }
   const z = ctx.db.readOfType<ZSetValue>(key, 'zset');
   if (z === undefined || count === 0) return ctx.reply.array(0);
   const emit = (m: string, s: number) => pair(ctx, m, s, withScores);

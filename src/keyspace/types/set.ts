@@ -5,6 +5,7 @@
 // Pure data structure: imports only util/ and keyspace/value.ts; knows nothing of commands.
 
 import { parseInt64 } from '../../util/numbers.js';
+import type { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
 
 export interface SetLimits {
@@ -49,6 +50,39 @@ export class SetValue extends CollectionValue {
     if (first !== null && asInt(first) !== null && sizeHint <= lim.intsetEntries) return s;
     if (sizeHint <= lim.listpackEntries) s.toListpack();
     else s.toHashtable();
+    return s;
+  }
+
+  /**
+   * A set read from an RDB dump, encoded as Redis 7.2's loader encodes it: an intset or listpack
+   * blob stays in its encoding unless it holds more members than that encoding's entry limit;
+   * a plain member list becomes a hashtable when longer than the intset limit, else it is built
+   * member by member from an intset like SADD would (members must be distinct).
+   */
+  static load(members: readonly string[], from: 'intset' | 'listpack' | 'hashtable', lim: SetLimits): SetValue {
+    const s = new SetValue();
+    if (from === 'intset') {
+      const ints = new BigInt64Array(Math.max(4, members.length));
+      for (let i = 0; i < members.length; i++) ints[i] = BigInt(members[i]!);
+      ints.subarray(0, members.length).sort();
+      s.ints = ints;
+      s.count = members.length;
+      if (s.count > lim.intsetEntries) s.toHashtable();
+      return s;
+    }
+    if (from === 'listpack') {
+      s.toListpack();
+      s.items = members.slice();
+      s.count = members.length;
+      if (s.count > lim.listpackEntries) s.toHashtable();
+      return s;
+    }
+    if (members.length > Math.min(lim.intsetEntries, 1 << 30)) {
+      s.toHashtable();
+      for (const m of members) s.htAdd(m);
+      return s;
+    }
+    for (const m of members) s.add(m, lim);
     return s;
   }
 
@@ -191,6 +225,11 @@ export class SetValue extends CollectionValue {
     const items = this.items!;
     for (let n = 0; n < count && hi > 0; n++) emit(items[--hi]!);
     return hi;
+  }
+
+  /** DEBUG DIGEST: every member XORed in, so the encoding's order does not matter (as Redis). */
+  digestInto(d: Digest): void {
+    for (let i = 0; i < this.count; i++) d.xor(this.at(i));
   }
 
   // ---- internals ----

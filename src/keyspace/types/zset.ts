@@ -4,6 +4,8 @@
 // node array for O(1) random picks and a ZSCAN that never misses a member). Conversion only
 // goes upward, by the limits the caller passes. Pure: imports only its siblings and value.ts.
 
+import { fpconvDtoa } from '../../util/fpconv.js';
+import { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
 import { SkipList, type ZNode } from './skiplist.js';
 
@@ -92,6 +94,11 @@ export class ZSetValue extends CollectionValue {
       for (let i = 0; i < members.length; i++) z.skInsert(members[i]!, scores[i]!);
     }
     return z;
+  }
+
+  /** Converts a listpack to a skiplist for good (Redis's SORT does this to the key it sorts). */
+  convertToSkiplist(): void {
+    this.toSkiplist();
   }
 
   encoding(): string {
@@ -213,7 +220,7 @@ export class ZSetValue extends CollectionValue {
 
   /** Ranks of the first and last members within a lex range (meaningful when scores are equal). */
   lexRanks(r: LexRange): [number, number] {
-    if (lexRangeEmpty(r)) return [0, -1];
+    if (lexRangeEmpty(r) || !this.lexOverlaps(r)) return [0, -1];
     if (this.lm !== null) {
       // Linear, like Redis's listpack walk: the first member >= min, then on while <= max.
       const m = this.lm;
@@ -230,9 +237,29 @@ export class ZSetValue extends CollectionValue {
     return [first.rank - 1, last - 1];
   }
 
+  /**
+   * Redis's zslIsInLexRange / zzlIsInLexRange: the last member must reach min and the first must
+   * not pass max. With equal scores this only short-cuts; with mixed scores (undefined in Redis's
+   * docs, but deterministic for a listpack) it decides the answer, so it is kept.
+   */
+  private lexOverlaps(r: LexRange): boolean {
+    const n = this.size;
+    if (n === 0) return false;
+    let first: string;
+    let last: string;
+    if (this.lm !== null) {
+      first = this.lm[0]!;
+      last = this.lm[n - 1]!;
+    } else {
+      first = this.zsl!.head.next!.ele;
+      last = this.zsl!.byRank(n)!.ele;
+    }
+    return lexGteMin(last, r) && lexLteMax(first, r);
+  }
+
   /** Number of members in a lex range, in O(log n) for a skiplist. */
   lexCount(r: LexRange): number {
-    if (this.lm !== null || lexRangeEmpty(r)) {
+    if (this.lm !== null || lexRangeEmpty(r) || !this.lexOverlaps(r)) {
       const [a, b] = this.lexRanks(r);
       return b - a + 1;
     }
@@ -333,6 +360,19 @@ export class ZSetValue extends CollectionValue {
       emit(node.ele, node.score);
     }
     return hi;
+  }
+
+  /**
+   * DEBUG DIGEST: per member a fresh digest mixing the member then its score as fpconv prints
+   * it (Redis 7.2; 7.0 printed "%.17g", which differs for most fractions), XORed in.
+   */
+  digestInto(d: Digest): void {
+    this.forEach((m, s) => {
+      const e = new Digest();
+      e.mix(m);
+      e.mix(fpconvDtoa(s));
+      d.xor(e.bytes);
+    });
   }
 
   /** Checks internal invariants (unit tests). */

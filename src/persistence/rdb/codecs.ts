@@ -1,9 +1,10 @@
 // How RDB values map to nodis values, per type: limits for building loaded values, and the
-// EXTENSION POINTS for sets and sorted sets. Those types are not in nodis yet; when
-// keyspace/types/set.ts and zset.ts land, each fills in one codec below (build from parsed
-// members / describe for writing) and nothing else in the RDB code changes. Until then the
-// reader parses their encodings fully and then refuses them with "type not supported yet".
+// codecs of sets and sorted sets (build a value from parsed members in the encoding Redis 7.2's
+// loader would give it; describe a value as Redis 7.2 would write it). The byte layouts stay in
+// reader.ts/writer.ts; this file only decides encodings. Tests may swap in other codecs.
 
+import { SetValue } from '../../keyspace/types/set.js';
+import { ZSetValue } from '../../keyspace/types/zset.js';
 import type { CollectionValue, Value } from '../../keyspace/value.js';
 import { fail } from './bytes.js';
 
@@ -27,16 +28,22 @@ export const DEFAULT_LIMITS: ValueLimits = (directive) => {
 
 /** What the RDB code needs from the set type. */
 export interface SetCodec {
-  /** A set value holding these distinct members (loader, RESTORE). */
-  build(members: string[], limits: ValueLimits): Value;
+  /**
+   * A set value holding these distinct members (loader, RESTORE); `from` is the encoding the
+   * dump stored them in (INTSET, SET_LISTPACK or plain SET).
+   */
+  build(members: string[], limits: ValueLimits, from: 'intset' | 'listpack' | 'hashtable'): Value;
   /** The encoding Redis would write for this set and its members (writer, DUMP). */
   describe(v: CollectionValue): { encoding: 'intset' | 'listpack' | 'hashtable'; members: Iterable<string> };
 }
 
 /** What the RDB code needs from the sorted set type. */
 export interface ZsetCodec {
-  /** A sorted set holding these distinct members with their scores (loader, RESTORE). */
-  build(entries: [member: string, score: number][], limits: ValueLimits): Value;
+  /**
+   * A sorted set holding these distinct members with their scores (loader, RESTORE); `from` is
+   * the encoding the dump stored them in (listpack/ziplist, or a member list).
+   */
+  build(entries: [member: string, score: number][], limits: ValueLimits, from: 'listpack' | 'skiplist'): Value;
   /** The encoding Redis would write for this sorted set, entries in score order (writer, DUMP). */
   describe(v: CollectionValue): { encoding: 'listpack' | 'skiplist'; entries: Iterable<[string, number]> };
 }
@@ -46,11 +53,47 @@ export interface TypeCodecs {
   zset: ZsetCodec | null;
 }
 
-/**
- * The codecs nodis has. EXTENSION POINT: replace `null` with the set codec (types/set.ts) and
- * the sorted set codec (types/zset.ts) once those types exist.
- */
+const setLimitsOf = (limits: ValueLimits) => ({
+  intsetEntries: limits('set-max-intset-entries'),
+  listpackEntries: limits('set-max-listpack-entries'),
+  listpackValue: limits('set-max-listpack-value'),
+});
+
+export const SET_CODEC: SetCodec = {
+  build: (members, limits, from) => SetValue.load(members, from, setLimitsOf(limits)),
+  describe(v) {
+    const s = v as SetValue;
+    return { encoding: s.encoding() as 'intset' | 'listpack' | 'hashtable', members: s.members() };
+  },
+};
+
+/** Orders entries by score, then member bytes (the sorted set order). */
+function byScoreThenMember(a: [string, number], b: [string, number]): number {
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+export const ZSET_CODEC: ZsetCodec = {
+  build(entries, limits, from) {
+    const sorted = entries.slice().sort(byScoreThenMember);
+    const members = sorted.map((e) => e[0]);
+    const scores = sorted.map((e) => e[1]);
+    const listpackEntries = limits('zset-max-listpack-entries');
+    // Redis keeps a listpack dump a listpack unless it has too many entries (member lengths
+    // are not checked); a member-list dump becomes a listpack only when both limits allow.
+    const listpackValue = from === 'listpack' ? Infinity : limits('zset-max-listpack-value');
+    return ZSetValue.fromSorted(members, scores, { listpackEntries, listpackValue });
+  },
+  describe(v) {
+    const z = v as ZSetValue;
+    const { members, scores } = z.entries();
+    const entries: [string, number][] = members.map((m, i) => [m, scores[i]!]);
+    return { encoding: z.encoding() as 'listpack' | 'skiplist', entries };
+  },
+};
+
+/** The codecs nodis has (the RDB code takes others as an option, for tests). */
 export const TYPE_CODECS: TypeCodecs = {
-  set: null,
-  zset: null,
+  set: SET_CODEC,
+  zset: ZSET_CODEC,
 };

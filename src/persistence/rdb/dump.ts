@@ -21,9 +21,10 @@ export interface DumpOptions {
 export function createDumpPayload(v: Value, o: DumpOptions): Buffer {
   const codecs = o.codecs ?? TYPE_CODECS;
   const w = new ByteWriter(256);
-  w.u8(rdbTypeOf(v, codecs));
-  writeValueBody(w, v, { compress: o.compress }, codecs);
-  w.u16le(o.version ?? RDB_VERSION);
+  const version = o.version ?? RDB_VERSION;
+  w.u8(rdbTypeOf(v, codecs, version));
+  writeValueBody(w, v, { compress: o.compress }, codecs, version);
+  w.u16le(version);
   const body = w.take();
   return Buffer.concat([body, crc64LE(body)]);
 }

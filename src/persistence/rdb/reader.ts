@@ -91,12 +91,12 @@ export function readObject(c: Cursor, type: number, o: ReadOptions): Value | nul
       const n = c.count(1, 'set member');
       const members: string[] = [];
       for (let i = 0; i < n; i++) members.push(c.string());
-      return makeSet(members, o);
+      return makeSet(members, o, 'hashtable');
     }
     case K.T_SET_INTSET:
-      return makeSet(parseIntset(c.stringBytes()), o);
+      return makeSet(parseIntset(c.stringBytes()), o, 'intset');
     case K.T_SET_LISTPACK:
-      return makeSet(parseListpack(c.stringBytes()), o);
+      return makeSet(parseListpack(c.stringBytes()), o, 'listpack');
     case K.T_ZSET:
     case K.T_ZSET_2: {
       const n = c.count(2, 'sorted set member');
@@ -105,7 +105,7 @@ export function readObject(c: Cursor, type: number, o: ReadOptions): Value | nul
         const m = c.string();
         entries.push([m, type === K.T_ZSET_2 ? c.f64le() : readTextScore(c)]);
       }
-      return makeZset(entries, o);
+      return makeZset(entries, o, 'skiplist');
     }
     case K.T_ZSET_ZIPLIST:
     case K.T_ZSET_LISTPACK: {
@@ -113,7 +113,7 @@ export function readObject(c: Cursor, type: number, o: ReadOptions): Value | nul
       if (flat.length % 2 !== 0) fail('sorted set listpack with an odd number of entries');
       const entries: [string, number][] = [];
       for (let i = 0; i < flat.length; i += 2) entries.push([flat[i]!, parseScore(flat[i + 1]!)]);
-      return makeZset(entries, o);
+      return makeZset(entries, o, 'listpack');
     }
     case K.T_STREAM_LISTPACKS:
     case K.T_STREAM_LISTPACKS_2:
@@ -145,16 +145,15 @@ function makeHash(fields: string[], values: string[], o: ReadOptions): Value | n
   return h;
 }
 
-function makeSet(members: string[], o: ReadOptions): Value | null {
+function makeSet(members: string[], o: ReadOptions, from: 'intset' | 'listpack' | 'hashtable'): Value | null {
   if (members.length === 0) return null;
   if (new Set(members).size !== members.length) fail('duplicate set members detected');
   const codec = (o.codecs ?? TYPE_CODECS).set;
-  // EXTENSION POINT: sets load once codecs.ts provides the set codec.
   if (codec === null) return fail('type not supported yet: set');
-  return codec.build(members, o.limits);
+  return codec.build(members, o.limits, from);
 }
 
-function makeZset(entries: [string, number][], o: ReadOptions): Value | null {
+function makeZset(entries: [string, number][], o: ReadOptions, from: 'listpack' | 'skiplist'): Value | null {
   if (entries.length === 0) return null;
   const seen = new Set<string>();
   for (const [m, s] of entries) {
@@ -163,9 +162,8 @@ function makeZset(entries: [string, number][], o: ReadOptions): Value | null {
     seen.add(m);
   }
   const codec = (o.codecs ?? TYPE_CODECS).zset;
-  // EXTENSION POINT: sorted sets load once codecs.ts provides the zset codec.
   if (codec === null) return fail('type not supported yet: zset');
-  return codec.build(entries, o.limits);
+  return codec.build(entries, o.limits, from);
 }
 
 /** A score of the old ZSET type: a length byte (253 NaN, 254 +inf, 255 -inf) and text. */

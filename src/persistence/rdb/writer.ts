@@ -9,7 +9,7 @@ import { HashValue } from '../../keyspace/types/hash.js';
 import { ListValue } from '../../keyspace/types/list.js';
 import { MutableString } from '../../keyspace/types/string.js';
 import { CollectionValue, isStringValue, typeName, type Value } from '../../keyspace/value.js';
-import { fpconvDtoa } from '../../util/fpconv.js';
+import { formatDouble } from '../../util/numbers.js';
 import { ByteWriter, fail, type StringEncodingOptions } from './bytes.js';
 import { TYPE_CODECS, type TypeCodecs } from './codecs.js';
 import * as K from './constants.js';
@@ -46,14 +46,22 @@ export interface AccessInfo {
   freq?: number;
 }
 
-/** The RDB type byte of a value (as DUMP and the file writer emit it). */
-export function rdbTypeOf(v: Value, codecs: TypeCodecs = TYPE_CODECS): number {
+/**
+ * The encoding a set is written in: what its codec describes, except that a listpack set is
+ * written as a plain SET for a version-10 reader (SET_LISTPACK, type 20, is new in 7.2).
+ */
+function setEncodingFor(encoding: 'intset' | 'listpack' | 'hashtable', version: number): 'intset' | 'listpack' | 'hashtable' {
+  return encoding === 'listpack' && version < 11 ? 'hashtable' : encoding;
+}
+
+/** The RDB type byte of a value (as DUMP and the file writer emit it) for a format version. */
+export function rdbTypeOf(v: Value, codecs: TypeCodecs = TYPE_CODECS, version: number = K.RDB_VERSION): number {
   if (isStringValue(v)) return K.T_STRING;
   if (v instanceof ListValue) return K.T_LIST_QUICKLIST_2;
   if (v instanceof HashValue) return v.isPacked ? K.T_HASH_LISTPACK : K.T_HASH;
   const type = typeName(v);
   if (type === 'set' && codecs.set !== null) {
-    const enc = codecs.set.describe(v).encoding;
+    const enc = setEncodingFor(codecs.set.describe(v).encoding, version);
     return enc === 'intset' ? K.T_SET_INTSET : enc === 'listpack' ? K.T_SET_LISTPACK : K.T_SET;
   }
   if (type === 'zset' && codecs.zset !== null) {
@@ -75,7 +83,8 @@ function writeStringValue(w: ByteWriter, v: number | string | MutableString, o: 
 }
 
 /** Writes the body of a value (everything after its type byte). */
-export function writeValueBody(w: ByteWriter, v: Value, o: StringEncodingOptions, codecs: TypeCodecs = TYPE_CODECS): void {
+export function writeValueBody(w: ByteWriter, v: Value, o: StringEncodingOptions, codecs: TypeCodecs = TYPE_CODECS,
+  version: number = K.RDB_VERSION): void {
   if (isStringValue(v)) {
     writeStringValue(w, v, o);
   } else if (v instanceof ListValue) {
@@ -83,7 +92,7 @@ export function writeValueBody(w: ByteWriter, v: Value, o: StringEncodingOptions
   } else if (v instanceof HashValue) {
     writeHash(w, v, o);
   } else {
-    writeExtraType(w, v, o, codecs);
+    writeExtraType(w, v, o, codecs, version);
   }
 }
 
@@ -123,14 +132,15 @@ function writeHash(w: ByteWriter, v: HashValue, o: StringEncodingOptions): void 
 }
 
 /** Sets and sorted sets, through their codecs (see codecs.ts). */
-function writeExtraType(w: ByteWriter, v: CollectionValue, o: StringEncodingOptions, codecs: TypeCodecs): void {
+function writeExtraType(w: ByteWriter, v: CollectionValue, o: StringEncodingOptions, codecs: TypeCodecs, version: number): void {
   const type = typeName(v);
   if (type === 'set' && codecs.set !== null) {
     const d = codecs.set.describe(v);
     const members = [...d.members];
-    if (d.encoding === 'intset') {
+    const encoding = setEncodingFor(d.encoding, version);
+    if (encoding === 'intset') {
       w.rdbString(buildIntset(members), o);
-    } else if (d.encoding === 'listpack') {
+    } else if (encoding === 'listpack') {
       w.rdbString(buildListpack(members), o);
     } else {
       w.rdbLen(members.length);
@@ -158,12 +168,12 @@ function writeExtraType(w: ByteWriter, v: CollectionValue, o: StringEncodingOpti
   fail(`cannot serialize a value of type '${type}' yet`);
 }
 
-/** A score as a listpack stores it (Redis 7.2's d2string): integers as such, else shortest text. */
+/**
+ * A score as a listpack stores it (Redis 7.2's zzlInsertAt): integral values within ±2^62 as
+ * integers, everything else as d2string's text (fpconv; -0 is never stored, the type keeps 0).
+ */
 function scoreText(s: number): string {
-  if (Number.isInteger(s) && Math.abs(s) < 2 ** 63) return BigInt(s).toString();
-  if (s === Infinity) return 'inf';
-  if (s === -Infinity) return '-inf';
-  return fpconvDtoa(s);
+  return formatDouble(s);
 }
 
 /** An intset blob of the given integer members (sorted here). */
@@ -253,9 +263,10 @@ export class RdbEncoder {
       w.u8(K.OP_FREQ);
       w.u8(access.freq);
     }
-    w.u8(rdbTypeOf(value, this.codecs));
+    const version = this.opts.version ?? K.RDB_VERSION;
+    w.u8(rdbTypeOf(value, this.codecs, version));
     w.rdbString(key, this.str);
-    writeValueBody(w, value, this.str, this.codecs);
+    writeValueBody(w, value, this.str, this.codecs, version);
   }
 
   /** EOF and the checksum (8 zero bytes when checksums are off). Take() afterwards. */
