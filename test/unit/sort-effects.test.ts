@@ -27,7 +27,7 @@ function setup(config: Record<string, string> = {}): void {
   fed = [];
   events = [];
   server.propagator.addTarget({ feed: (_db, argv) => { fed.push([...argv]); } });
-  server.ks.hooks.notify = (cls, ev, key) => { events.push(`${cls}:${ev}:${key}`); };
+  server.ks.hooks.notify = (cls, ev, key) => { if (ev !== 'keymiss') events.push(`${cls}:${ev}:${key}`); };
   server.ks.notifying = true;
   client = new Client(1, transport, () => {});
   client.authenticated = true;
