@@ -14,7 +14,7 @@ import type { SessionControl } from '../session/control.js';
 import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
-import type { ReplicationApi } from './replication-api.js';
+import type { PrimaryApi, ReplicationApi } from './replication-api.js';
 
 /** Configuration as commands see it (server/config.ts implements it). */
 export interface ConfigApi {
@@ -87,6 +87,8 @@ export interface ServerApi {
   readonly aof: AofApi;
   /** REPLICAOF, ROLE and the other replication services (replication/replica.ts). */
   readonly replication: ReplicationApi;
+  /** SYNC, PSYNC, REPLCONF and WAIT: serving replicas (replication/primary.ts). */
+  readonly primary: PrimaryApi;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */

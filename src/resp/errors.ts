@@ -216,4 +216,6 @@ export const Err = {
   replicaofWhileFailingOver: () => err('ERR REPLICAOF not allowed while failing over.'),
   replicaofFromReplica: () => err('ERR Command is not valid when client is a replica.'),
   invalidPrimaryPort: () => err('ERR Invalid master port'),
+  // Primary side: WAIT (primary area)
+  waitOnReplica: () => err('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.'),
 } as const;

@@ -81,6 +81,8 @@ export class Client {
   multiMem = 0;
   /** Client-side caching redirection target (CLIENT LIST redir): -1 when none. */
   trackingRedirect = -1;
+  /** Set by replication for replicas: their socket drained, more of the stream can be written. */
+  onDrained: (() => void) | null = null;
 
   constructor(
     readonly id: number,

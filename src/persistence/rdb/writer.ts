@@ -47,13 +47,15 @@ export interface AccessInfo {
 }
 
 /** The RDB type byte of a value (as DUMP and the file writer emit it). */
-export function rdbTypeOf(v: Value, codecs: TypeCodecs = TYPE_CODECS): number {
+export function rdbTypeOf(v: Value, codecs: TypeCodecs = TYPE_CODECS, version: number = K.RDB_VERSION): number {
   if (isStringValue(v)) return K.T_STRING;
   if (v instanceof ListValue) return K.T_LIST_QUICKLIST_2;
   if (v instanceof HashValue) return v.isPacked ? K.T_HASH_LISTPACK : K.T_HASH;
   const type = typeName(v);
   if (type === 'set' && codecs.set !== null) {
     const enc = codecs.set.describe(v).encoding;
+    // Listpack sets (type 20) exist from RDB 11 (7.2) on; older formats get the plain set.
+    if (enc === 'listpack' && version < 11) return K.T_SET;
     return enc === 'intset' ? K.T_SET_INTSET : enc === 'listpack' ? K.T_SET_LISTPACK : K.T_SET;
   }
   if (type === 'zset' && codecs.zset !== null) {
@@ -75,7 +77,7 @@ function writeStringValue(w: ByteWriter, v: number | string | MutableString, o: 
 }
 
 /** Writes the body of a value (everything after its type byte). */
-export function writeValueBody(w: ByteWriter, v: Value, o: StringEncodingOptions, codecs: TypeCodecs = TYPE_CODECS): void {
+export function writeValueBody(w: ByteWriter, v: Value, o: StringEncodingOptions, codecs: TypeCodecs = TYPE_CODECS, version: number = K.RDB_VERSION): void {
   if (isStringValue(v)) {
     writeStringValue(w, v, o);
   } else if (v instanceof ListValue) {
@@ -83,7 +85,7 @@ export function writeValueBody(w: ByteWriter, v: Value, o: StringEncodingOptions
   } else if (v instanceof HashValue) {
     writeHash(w, v, o);
   } else {
-    writeExtraType(w, v, o, codecs);
+    writeExtraType(w, v, o, codecs, version);
   }
 }
 
@@ -123,14 +125,14 @@ function writeHash(w: ByteWriter, v: HashValue, o: StringEncodingOptions): void 
 }
 
 /** Sets and sorted sets, through their codecs (see codecs.ts). */
-function writeExtraType(w: ByteWriter, v: CollectionValue, o: StringEncodingOptions, codecs: TypeCodecs): void {
+function writeExtraType(w: ByteWriter, v: CollectionValue, o: StringEncodingOptions, codecs: TypeCodecs, version: number): void {
   const type = typeName(v);
   if (type === 'set' && codecs.set !== null) {
     const d = codecs.set.describe(v);
     const members = [...d.members];
     if (d.encoding === 'intset') {
       w.rdbString(buildIntset(members), o);
-    } else if (d.encoding === 'listpack') {
+    } else if (d.encoding === 'listpack' && version >= 11) {
       w.rdbString(buildListpack(members), o);
     } else {
       w.rdbLen(members.length);
@@ -247,9 +249,10 @@ export class RdbEncoder {
       w.u8(K.OP_FREQ);
       w.u8(access.freq);
     }
-    w.u8(rdbTypeOf(value, this.codecs));
+    const version = this.opts.version ?? K.RDB_VERSION;
+    w.u8(rdbTypeOf(value, this.codecs, version));
     w.rdbString(key, this.str);
-    writeValueBody(w, value, this.str, this.codecs);
+    writeValueBody(w, value, this.str, this.codecs, version);
   }
 
   /** EOF and the checksum (8 zero bytes when checksums are off). Take() afterwards. */
