@@ -204,6 +204,10 @@ export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
     this.fd = openSync(this.path, 'w');
     this.onReady = onReady;
     for (const r of receivers) this.receivers.add(r);
+  }
+
+  /** Starts writing the file (after the caller recorded this transfer: it may finish at once). */
+  start(): void {
     this.produceSome();
   }
 

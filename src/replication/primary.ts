@@ -286,7 +286,13 @@ export class PrimaryRole implements PrimaryApi {
     const target = socket ? 'replicas sockets' : 'disk';
     this.host.log('notice', `Starting BGSAVE for SYNC with target: ${target}`);
     if (socket) {
-      const t = new SocketTransfer<ReplicaLink>(spec, group);
+      let t: SocketTransfer<ReplicaLink>;
+      try {
+        t = new SocketTransfer<ReplicaLink>(spec, group);
+      } catch (e) {
+        this.imageFailed(group, e);
+        return;
+      }
       this.socketImage = t;
       for (const l of group) {
         l.transfer = t;
@@ -301,13 +307,25 @@ export class PrimaryRole implements PrimaryApi {
           this.host.log('notice', 'Background RDB transfer started');
         });
       } catch (e) {
-        this.host.log('warning', `Can't write the RDB for SYNC: ${(e as Error).message}`);
-        for (const l of group) this.host.disconnect(l.client);
+        this.imageFailed(group, e);
         return;
       }
       this.diskImage = t;
       for (const l of group) l.transfer = t;
+      try {
+        t.start();
+      } catch (e) {
+        t.close();
+        this.imageClosed(t);
+        this.imageFailed(group, e);
+      }
     }
+  }
+
+  /** The image could not be produced (a type the RDB writer cannot encode, a file error). */
+  private imageFailed(group: readonly ReplicaLink[], e: unknown): void {
+    this.host.log('warning', `Can't produce the RDB for SYNC: ${(e as Error).message}`);
+    for (const l of group) this.host.disconnect(l.client);
   }
 
   /** The image's offset is the replica's: its reader starts there and +FULLRESYNC names it. */
