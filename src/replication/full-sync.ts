@@ -150,8 +150,9 @@ export class SocketTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
           this.pos.delete(r);
           this.receivers.delete(r);
           this.trimChunks();
-          r.transferDone();
+          // Closed first, so that the primary sees the image gone when the last one is done.
           if (this.receivers.size === 0) this.close();
+          r.transferDone();
           return;
         }
         const b = this.nextBytes();
@@ -264,8 +265,8 @@ export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
     if (p >= this.written) {
       this.filePos.delete(r);
       this.receivers.delete(r);
-      r.transferDone();
       if (this.receivers.size === 0) this.close();
+      r.transferDone();
     }
   }
 
