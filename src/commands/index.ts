@@ -8,7 +8,7 @@ import { genericFamily } from './generic/index.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
 import { pubsubFamily } from './pubsub.js';
-import { replicationFamily } from './replication.js';
+import { replicationFamily, waitFamily } from './replication.js';
 import { aofFamily } from './server/aof.js';
 import { commandFamily } from './server/command.js';
 import { configFamily } from './server/config.js';
@@ -45,4 +45,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   persistenceFamily,
   blockingSortedSetFamily,
   sortFamily,
+  waitFamily,
 ];

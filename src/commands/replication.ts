@@ -1,6 +1,7 @@
-// REPLICAOF / SLAVEOF (follow a primary, or NO ONE to become one) and ROLE. Argument checks and
-// replies only: the link, the sync and the state live in replication/replica.ts, reached through
-// ServerApi.replication. The primary side (SYNC, PSYNC, REPLCONF, WAIT) will join this family.
+// REPLICAOF / SLAVEOF (follow a primary, or NO ONE to become one), ROLE, and the primary side's
+// SYNC, PSYNC, REPLCONF and WAIT. Argument checks and replies only: the link, the sync and the
+// state live in replication/replica.ts and replication/primary.ts, reached through
+// ServerApi.replication and ServerApi.primary.
 
 import type { Ctx } from '../exec/context.js';
 import { Err } from '../resp/errors.js';
@@ -27,6 +28,21 @@ export const replicationFamily = defineFamily('server', [
       summary: 'Follows another server as its replica, or stops following and becomes a primary.', since: '1.0.0', complexity: 'O(1)',
       docFlags: ['deprecated'], deprecatedSince: '5.0.0', replacedBy: '`REPLICAOF`', arguments: replicaofArgs,
     },
+  },
+  {
+    name: 'sync', arity: 1, flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'], run: sync,
+    doc: { summary: 'An internal command used in replication: asks for a full copy of the data set.', since: '1.0.0', complexity: '' },
+  },
+  {
+    name: 'psync', arity: -3, flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'], run: sync,
+    doc: {
+      summary: 'An internal command used in replication: asks to continue a replication history from an offset.', since: '2.8.0', complexity: '',
+      arguments: [{ name: 'replicationid', type: 'string' }, { name: 'offset', type: 'integer' }],
+    },
+  },
+  {
+    name: 'replconf', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], run: replconf,
+    doc: { summary: 'An internal command for configuring the replication stream.', since: '3.0.0', complexity: 'O(1)', docFlags: ['syscmd'] },
   },
   {
     name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin', 'dangerous'], run: role,
@@ -70,4 +86,37 @@ function role(ctx: Ctx): void {
   out.integer(r.port);
   out.bulk(r.state);
   out.integer(r.offset);
+}
+
+export const waitFamily = defineFamily('generic', [
+  {
+    name: 'wait', arity: 3, flags: ['noscript'], acl: ['connection'], aclRemove: ['keyspace'],
+    tips: ['request_policy:all_shards', 'response_policy:agg_min'], run: wait,
+    doc: {
+      summary: 'Blocks until the writes of this connection were acknowledged by a number of replicas, or a timeout.',
+      since: '3.0.0', complexity: 'O(1)',
+      arguments: [{ name: 'numreplicas', type: 'integer' }, { name: 'timeout', type: 'integer' }],
+    },
+  },
+]);
+
+function sync(ctx: Ctx): void {
+  const e = ctx.server.primary.sync(ctx.client, ctx.argv);
+  if (e !== null) throw e;
+}
+
+function replconf(ctx: Ctx): void {
+  const r = ctx.server.primary.replconf(ctx.client, ctx.argv);
+  if (r === 'ok') ctx.reply.ok();
+  else if (r !== 'none') throw r;
+}
+
+function wait(ctx: Ctx): void {
+  if (ctx.server.replication.role().role === 'slave') throw Err.waitOnReplica();
+  const numreplicas = ctx.int(1);
+  const timeout = ctx.int(2);
+  if (timeout < 0) throw Err.timeoutNegative();
+  // Inside MULTI (or from a script) WAIT cannot block: it answers the current count.
+  const n = ctx.server.primary.wait(ctx.client, numreplicas, timeout, !ctx.inTransaction);
+  if (n !== null) ctx.reply.integer(n);
 }

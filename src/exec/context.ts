@@ -15,7 +15,7 @@ import { parseDouble, parseInt64, parseIntNumber } from '../util/numbers.js';
 import type { Blocking } from './blocking.js';
 import type { Propagator } from './propagate.js';
 import type { IntrospectionApi } from './introspection.js';
-import type { ReplicationApi } from './replication-api.js';
+import type { PrimaryApi, ReplicationApi } from './replication-api.js';
 import type { PersistenceApi } from './persistence-api.js';
 import type { Tracking } from '../tracking/tracking.js';
 
@@ -96,6 +96,8 @@ export interface ServerApi {
   readonly persistence: PersistenceApi;
   /** Client-side caching: CLIENT TRACKING state and invalidations (tracking/tracking.ts). */
   readonly tracking: Tracking;
+  /** SYNC, PSYNC, REPLCONF and WAIT: serving replicas (replication/primary.ts). */
+  readonly primary: PrimaryApi;
 }
 
 /** The transaction services commands use (exec/multi.ts implements them). */

@@ -1,7 +1,9 @@
-// What replication commands (REPLICAOF, SLAVEOF, ROLE) may ask of the server's replication
-// module. replication/replica.ts implements it; commands reach it through
-// ServerApi.replication and never see links, sockets or buffers.
+// What replication commands (REPLICAOF, SLAVEOF, ROLE, SYNC, PSYNC, REPLCONF, WAIT) may ask of the
+// server's replication module. replication/replica.ts and replication/primary.ts implement it;
+// commands reach them through ServerApi.replication / ServerApi.primary and never see links,
+// sockets or buffers.
 
+import type { CommandError } from '../resp/errors.js';
 import type { Client } from '../session/client.js';
 
 export type RoleInfo =
@@ -16,4 +18,22 @@ export interface ReplicationApi {
   role(): RoleInfo;
   /** A FAILOVER is in progress (REPLICAOF is refused then). */
   readonly failingOver: boolean;
+}
+
+/** The primary side: serving replicas. */
+export interface PrimaryApi {
+  /**
+   * SYNC / PSYNC: the client becomes a replica. Replies (+FULLRESYNC, +CONTINUE, the RDB) are
+   * written by the replication module itself; an error is returned for the command to reply,
+   * null when nothing is to be replied.
+   */
+  sync(client: Client, argv: readonly string[]): CommandError | null;
+  /** REPLCONF: 'ok' to reply +OK, 'none' for no reply (ACK, GETACK), or the error to reply. */
+  replconf(client: Client, argv: readonly string[]): 'ok' | 'none' | CommandError;
+  /**
+   * WAIT numreplicas timeout(ms): the number of replicas that acknowledged the client's writes
+   * when it can answer at once (enough of them, or `block` false), or null when the client was
+   * parked; the reply is then written when enough replicas acknowledge or the timeout fires.
+   */
+  wait(client: Client, numreplicas: number, timeoutMs: number, block: boolean): number | null;
 }

@@ -1,18 +1,19 @@
 // INFO replication as Redis 7.2 prints it, for both roles: the replica's link fields
 // (replica.ts), then connected replicas, failover state, ids, offsets and the backlog window
-// (state.ts). The primary side will add its per-replica lines here.
+// (state.ts), with the primary side's per-replica lines (primary.ts).
 
+import type { PrimaryRole } from './primary.js';
 import type { ReplicaRole } from './replica.js';
 import type { ReplicationState } from './state.js';
 
 type Fields = [string, string | number][];
 
-export function replicationInfoFields(role: ReplicaRole, repl: ReplicationState, config: { num(n: string): number }, now: number): Fields {
+export function replicationInfoFields(role: ReplicaRole, repl: ReplicationState, config: { num(n: string): number }, now: number, primary: PrimaryRole): Fields {
   const f: Fields = role.isReplica ? role.infoFields(now) : [['role', 'master']];
   const b = repl.buffer;
   const ids = repl.ids;
+  f.push(['connected_slaves', primary.links.length], ...primary.infoLines(now));
   f.push(
-    ['connected_slaves', 0],
     ['master_failover_state', 'no-failover'],
     ['master_replid', ids.replid],
     ['master_replid2', ids.replid2],

@@ -174,6 +174,8 @@ export class ReplicaRole implements ReplicationApi {
     this.primaryHost = host;
     this.primaryPort = port;
     this.cancelHandshake(false);
+    // Our replicas must resync with us: they learn the new history that way.
+    this.repl.dropReplicas();
     if (wasPrimary) {
       this.discardCached();
       this.host.log('notice', 'Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
@@ -197,6 +199,8 @@ export class ReplicaRole implements ReplicationApi {
     this.cancelHandshake(false);
     const ids = this.repl.ids;
     ids.shift(this.repl.offset);
+    // Sub-replicas reconnect and learn the new id (they can continue under replid2).
+    this.repl.dropReplicas();
     this.host.log('notice', `Setting secondary replication ID to ${ids.replid2}, valid up to offset: ${ids.secondOffset}. New replication ID is ${ids.replid}`);
     this.repl.becomePrimary();
     this.state = 'none';
@@ -207,12 +211,15 @@ export class ReplicaRole implements ReplicationApi {
   }
 
   role(): RoleInfo {
-    if (this.primaryHost === null) return { role: 'master', offset: this.repl.offset, replicas: [] };
+    if (this.primaryHost === null) return { role: 'master', offset: this.repl.offset, replicas: this.replicaList() };
     return {
       role: 'slave', host: this.primaryHost, port: this.primaryPort, state: roleState(this.state),
       offset: this.primary?.reploff ?? -1,
     };
   }
+
+  /** ROLE's replica list; set by the primary side. */
+  replicaList: () => [string, string, string][] = () => [];
 
   /** What a key found expired becomes: kept while the primary's stream runs, hidden otherwise. */
   expiryPolicy(): 'keep' | 'hide' | null {
@@ -378,6 +385,7 @@ export class ReplicaRole implements ReplicationApi {
     if (newReplid !== null && newReplid !== c.replid) {
       // The primary's history was renamed (it was promoted): adopt the new name, keep the old.
       this.repl.ids.followPrimary(newReplid, c.offset);
+      this.repl.dropReplicas();
       c.replid = newReplid;
       this.host.log('notice', `Master replication ID changed to ${newReplid}`);
     }

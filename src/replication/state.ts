@@ -1,7 +1,7 @@
 // The server's replication state shared by both roles: replication ids, the shared buffer (the
 // backlog; it exists only once something needed it), master_repl_offset, and the stream target
 // that feeds the buffer while this server is a primary. replica.ts drives it on the replica side;
-// the primary side (SYNC/PSYNC serving) will read the same object.
+// the primary side (primary.ts) serves replicas from the same buffer and sets the two hooks.
 
 import type { Propagator } from '../exec/propagate.js';
 import { ReplIds } from './psync.js';
@@ -16,6 +16,15 @@ export class ReplicationState {
   private stream: ReplicationStream | null = null;
   /** master_repl_offset while there is no buffer (Redis does not count without a backlog). */
   private bareOffset = 0;
+
+  /** Set by the primary side: bytes were appended (its replicas' readers have more to send). */
+  appended: () => void = () => {};
+  /**
+   * Set by the primary side: drops every attached replica. Called before the history changes
+   * under them (a new full sync from our primary, a new primary, a promotion), so that they
+   * resynchronize and learn the new history.
+   */
+  dropReplicas: () => void = () => {};
 
   constructor(private readonly propagator: Propagator, private readonly backlogSize: () => number) {}
 
@@ -32,19 +41,82 @@ export class ReplicationState {
 
   /** A new history begins at `offset` (after a full sync): the backlog's old content is void. */
   restartAt(offset: number): void {
+    this.dropReplicas();
     this.bareOffset = offset;
     if (this.buffer !== null) this.buffer.reset(offset);
   }
 
   /** A replica appends exactly the bytes it applied, so sub-replicas see the primary's stream. */
   proxy(bytes: Buffer): void {
-    if (this.buffer !== null) this.buffer.append(bytes);
+    if (this.buffer !== null) {
+      this.buffer.append(bytes);
+      this.appended();
+    }
+  }
+
+  /** Bytes for the replicas that are not a propagated command (REPLCONF GETACK), in no db. */
+  appendRaw(bytes: string): void {
+    if (this.buffer === null) return;
+    this.buffer.append(bytes);
+    this.appended();
+  }
+
+  /** The next propagated command emits SELECT (a full sync starts: replicas load into db 0). */
+  forceSelect(): void {
+    this.stream?.forceSelect();
+  }
+
+  /** The stream's current db (-1 when the next command selects), for the image's repl-stream-db. */
+  get streamDb(): number {
+    return this.stream?.streamDb ?? -1;
+  }
+
+  /** The replication cron's PING (only while we are a primary with a stream). */
+  cronPing(period: number, replicas: number, paused: boolean): void {
+    if (this.stream !== null && this.stream.cron(period, replicas, paused)) this.appended();
+  }
+
+  /** True while our own writes feed the buffer (a primary with a backlog). */
+  get streaming(): boolean {
+    return this.stream !== null;
+  }
+
+  /**
+   * Frees the backlog after repl-backlog-ttl without replicas: a new history starts, since the
+   * offsets we could continue from are gone.
+   */
+  freeBacklog(): void {
+    if (this.buffer === null || this.buffer.readerCount > 0) return;
+    this.ids.change();
+    this.ids.clearSecond();
+    this.bareOffset = this.buffer.offset;
+    if (this.stream !== null) this.propagator.removeTarget(this.stream);
+    this.stream = null;
+    this.buffer = null;
+  }
+
+  /**
+   * A primary restarted from an RDB that recorded its history (repl-id / repl-offset aux
+   * fields): the old history stays reachable as replid2 up to that offset, a backlog is created
+   * at it, so replicas of the previous run continue with a partial resync (Redis 7's behaviour).
+   * Called by the startup load.
+   */
+  restoreFromRdb(replid: string, offset: number): void {
+    this.ids.replid2 = replid;
+    this.ids.secondOffset = offset + 1;
+    this.ids.change();
+    this.bareOffset = offset;
+    if (this.buffer !== null && this.buffer.readerCount === 0) this.buffer.reset(offset);
+    this.ensureBacklog();
+    this.becomePrimary();
   }
 
   /** This server is a primary from now on: its own writes feed the backlog (when one exists). */
   becomePrimary(): void {
     if (this.buffer === null || this.stream !== null) return;
     this.stream = new ReplicationStream(this.buffer);
+    const stream = this.stream;
+    stream.onUnitEnd = () => this.appended();
     // Replicas that continue with us were in whatever db our primary's stream left them.
     this.stream.forceSelect();
     this.propagator.addTarget(this.stream);

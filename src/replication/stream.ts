@@ -14,7 +14,14 @@ export class ReplicationStream implements PropagationTarget {
   /** Calls of cron() so far: the PING goes out when this is a multiple of the period. */
   private cronLoops = 0;
 
+  /** Runs after each propagated unit (the primary side schedules sending it to replicas). */
+  onUnitEnd: () => void = () => {};
+
   constructor(readonly buffer: ReplBuffer) {}
+
+  unitEnd(): void {
+    this.onUnitEnd();
+  }
 
   /** master_repl_offset. */
   get offset(): number {

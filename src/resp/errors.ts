@@ -250,4 +250,6 @@ export const Err = {
   sortScores: () => err("ERR One or more scores can't be converted into double"),
   sortByInCluster: () => err('ERR BY option of SORT denied in Cluster mode.'),
   sortGetInCluster: () => err('ERR GET option of SORT denied in Cluster mode.'),
+  // Primary side: WAIT (primary area)
+  waitOnReplica: () => err('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.'),
 } as const;

@@ -44,6 +44,8 @@ export interface IntrospectionHost {
   aofInfo(): [string, string | number][];
   /** INFO replication's fields, when replication is wired (replication/info.ts). */
   replicationInfo?(): [string, string | number][];
+  /** INFO stats sync_* and INFO memory's replication buffers (replication/primary.ts). */
+  replicationStats?(): { syncFull: number; syncPartialOk: number; syncPartialErr: number; buffers: number; clientsSlaves: number };
   /** INFO async_loading: a replica loads while serving reads from its old data. */
   readonly asyncLoading?: boolean;
   /** INFO clients reads the blocking layer's counts. */

@@ -22,6 +22,7 @@ import { replicationInfoFields } from '../replication/info.js';
 import { ReplicaRole } from '../replication/replica.js';
 import { replicaGate } from '../replication/replica-gates.js';
 import { ReplicationState } from '../replication/state.js';
+import { PrimaryRole } from '../replication/primary.js';
 import { Config } from './config.js';
 import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
@@ -79,6 +80,8 @@ export class Server implements ExecHost {
   readonly replication: ReplicaRole;
   /** RDB persistence: SAVE/BGSAVE, save points, startup loading (server/persistence.ts). */
   readonly persistence: Persistence;
+  /** SYNC/PSYNC serving, replicas, WAIT, min-replicas (replication/primary.ts). */
+  readonly primary: PrimaryRole;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
   /** Client-side caching: tracked keys, BCAST prefixes, invalidations (tracking/tracking.ts). */
@@ -161,6 +164,8 @@ export class Server implements ExecHost {
     });
     this.repl = new ReplicationState(this.propagator, () => config.num('repl-backlog-size'));
     this.replication = new ReplicaRole(this, this.repl);
+    this.primary = new PrimaryRole(this, this.repl);
+    this.dispatcher.addGate(this.primary.waits.gate());
     this.dispatcher.addGate(replicaGate(this.replication, this.ks, config));
     config.onApply(['repl-backlog-size'], () => this.repl.resize());
     if (config.str('replicaof') !== '') this.replication.configure(config.str('replicaof'));
@@ -220,6 +225,7 @@ export class Server implements ExecHost {
     this.aof.beforeSleep();
     // BCAST invalidations and tracking-table-max-keys evictions join this turn's output.
     this.tracking.beforeSleep();
+    this.primary.beforeSleep();
     this.inBeforeSleep = true;
     for (const c of this.toFlush) if (!c.closing) this.sessions.endBatch(c);
     this.toFlush.clear();
@@ -262,15 +268,31 @@ export class Server implements ExecHost {
     return resolvePath(this.config.str('dir') || this.config.cwd);
   }
 
-  /** Aux fields of RDB files this server writes. */
+  /**
+   * Aux fields of RDB files this server writes. With a backlog (a primary that had replicas, or
+   * a replica) they name the history and offset, so that a restart from the file can continue
+   * it (ReplicationState.restoreFromRdb) and replicas of the previous run resync partially.
+   */
   rdbAux(): AuxFields {
-    return {
+    const aux: AuxFields = {
       redisVer: REDIS_COMPAT_VERSION,
       redisBits: 64,
       ctime: Math.floor(Date.now() / 1000),
       usedMem: process.memoryUsage().heapUsed,
       aofBase: 0,
     };
+    const p = this.replication.primary;
+    if (this.repl.buffer !== null || p !== null) {
+      aux.replStreamDb = p !== null ? p.client.dbIndex : Math.max(0, this.repl.streamDb);
+      aux.replId = this.repl.ids.replid;
+      aux.replOffset = this.repl.offset;
+    }
+    return aux;
+  }
+
+  /** Runs a parked client's queued commands again (WAIT answered). */
+  resume(client: Client): void {
+    this.sessions.resume(client);
   }
 
   disconnect(client: Client): void {
@@ -327,7 +349,7 @@ export class Server implements ExecHost {
 
   /** INFO replication, from the replication state. */
   replicationInfo(): [string, string | number][] {
-    return replicationInfoFields(this.replication, this.repl, this.config, Date.now());
+    return replicationInfoFields(this.replication, this.repl, this.config, Date.now(), this.primary);
   }
 
   get asyncLoading(): boolean {
@@ -380,6 +402,16 @@ export class Server implements ExecHost {
     this.aof.cron();
     this.replication.cron(Date.now());
     this.persistence.cron(Date.now());
+    this.primary.cron(Date.now());
+  }
+
+  /** INFO stats sync_* and INFO memory's replication buffers. */
+  replicationStats(): { syncFull: number; syncPartialOk: number; syncPartialErr: number; buffers: number; clientsSlaves: number } {
+    const p = this.primary;
+    return {
+      syncFull: p.syncFull, syncPartialOk: p.syncPartialOk, syncPartialErr: p.syncPartialErr,
+      buffers: this.repl.buffer?.memoryBytes ?? 0, clientsSlaves: p.clientsMemory,
+    };
   }
 
   async close(): Promise<void> {
@@ -390,6 +422,7 @@ export class Server implements ExecHost {
     // Listening sockets finish closing only once their connections are gone: drop clients first.
     const listenersClosed = this.listener.close();
     this.replication.close();
+    this.primary.close();
     this.sessions.close();
     this.aof.close();
     this.blocking.close();

@@ -101,6 +101,7 @@ export class Sessions implements SessionControl {
         }
       },
       drained: () => {
+        if (client.onDrained !== null) client.onDrained();
         if (client.waitingDrain) {
           client.waitingDrain = false;
           this.resume(client);

@@ -84,6 +84,8 @@ export class Client {
   trackingRedirect = -1;
   /** Client-side caching mode (tracking/tracking.ts); null while CLIENT TRACKING is off. */
   tracking: ClientTracking | null = null;
+  /** Set by replication for replicas: their socket drained, more of the stream can be written. */
+  onDrained: (() => void) | null = null;
 
   constructor(
     readonly id: number,
