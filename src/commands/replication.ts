@@ -1,11 +1,13 @@
 // REPLICAOF / SLAVEOF (follow a primary, or NO ONE to become one), ROLE, and the primary side's
 // SYNC, PSYNC, REPLCONF and WAIT. Argument checks and replies only: the link, the sync and the
 // state live in replication/replica.ts and replication/primary.ts, reached through
-// ServerApi.replication and ServerApi.primary.
+// ServerApi.replication and ServerApi.primary; WAIT parks like any blocking command.
 
 import type { Ctx } from '../exec/context.js';
+import { REPLICATION_ACK_EVENT } from '../exec/replication-api.js';
 import { Err } from '../resp/errors.js';
 import { parseIntNumber } from '../util/numbers.js';
+import { blockTimeout } from './blocking.js';
 import { defineFamily, type CommandDoc } from './table.js';
 
 const replicaofArgs: CommandDoc['arguments'] = [
@@ -111,12 +113,29 @@ function replconf(ctx: Ctx): void {
   else if (r !== 'none') throw r;
 }
 
+/**
+ * WAIT numreplicas timeout(ms): answers with the number of replicas that acknowledged the
+ * client's own last write (its woff) once that is enough; otherwise parks on the replication-ack
+ * event and, run again on each ACK, checks once more. Timeout and CLIENT UNBLOCK answer the count
+ * reached then; inside MULTI it cannot park and answers the count at once.
+ */
 function wait(ctx: Ctx): void {
   if (ctx.server.replication.role().role === 'slave') throw Err.waitOnReplica();
   const numreplicas = ctx.int(1);
-  const timeout = ctx.int(2);
-  if (timeout < 0) throw Err.timeoutNegative();
-  // Inside MULTI (or from a script) WAIT cannot block: it answers the current count.
-  const n = ctx.server.primary.wait(ctx.client, numreplicas, timeout, !ctx.inTransaction);
-  if (n !== null) ctx.reply.integer(n);
+  const deadline = blockTimeout(ctx, 2, 'ms');
+  const primary = ctx.server.primary;
+  const acked = primary.ackedAtLeast(ctx.client.woff);
+  if (acked >= numreplicas) {
+    ctx.reply.integer(acked);
+    return;
+  }
+  const blocking = ctx.server.blocking;
+  // A re-run that parks again keeps its first wait: the replicas were already asked for an ACK.
+  const first = blocking.rerunning !== ctx.client;
+  const parked = blocking.park(ctx, {
+    keys: [], type: null, event: REPLICATION_ACK_EVENT, deadline,
+    timedOut: (reply, client) => reply.integer(primary.ackedAtLeast(client.woff)),
+  });
+  if (!parked) ctx.reply.integer(acked);
+  else if (first) primary.requestAck();
 }

@@ -59,7 +59,9 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
   }
   prop.depth--;
   if (outermost) {
-    prop.flush();
+    // Redis's c->woff: the replication offset right after the client's last propagated unit,
+    // which WAIT waits for (read once per propagating unit only).
+    if (prop.flush()) client.woff = host.primary.offset;
     host.currentClient = null;
   }
   client.lastCommand = cmd.fullName;

@@ -43,10 +43,10 @@ export class Propagator {
     if (this.depth === 0) this.flush();
   }
 
-  /** Ends the outermost unit: hands its effects to the targets. */
-  flush(): void {
+  /** Ends the outermost unit: hands its effects to the targets; true when there were any. */
+  flush(): boolean {
     const effects = this.effects;
-    if (effects.length === 0) return;
+    if (effects.length === 0) return false;
     this.effects = [];
     const wrap = effects.length > 1 && !this.noWrap;
     this.noWrap = false;
@@ -56,5 +56,6 @@ export class Propagator {
       if (wrap) t.feed(effects[effects.length - 1]!.db, ['EXEC']);
       t.unitEnd?.();
     }
+    return true;
   }
 }

@@ -20,6 +20,12 @@ export interface ReplicationApi {
   readonly failingOver: boolean;
 }
 
+/**
+ * The blocking event (exec/blocking.ts) signalled on every REPLCONF ACK: WAIT parks on it and,
+ * run again, checks the acknowledged offsets once more.
+ */
+export const REPLICATION_ACK_EVENT = 'replication-ack';
+
 /** The primary side: serving replicas. */
 export interface PrimaryApi {
   /**
@@ -30,10 +36,10 @@ export interface PrimaryApi {
   sync(client: Client, argv: readonly string[]): CommandError | null;
   /** REPLCONF: 'ok' to reply +OK, 'none' for no reply (ACK, GETACK), or the error to reply. */
   replconf(client: Client, argv: readonly string[]): 'ok' | 'none' | CommandError;
-  /**
-   * WAIT numreplicas timeout(ms): the number of replicas that acknowledged the client's writes
-   * when it can answer at once (enough of them, or `block` false), or null when the client was
-   * parked; the reply is then written when enough replicas acknowledge or the timeout fires.
-   */
-  wait(client: Client, numreplicas: number, timeoutMs: number, block: boolean): number | null;
+  /** master_repl_offset (call() records it as a client's woff after its writes propagate). */
+  readonly offset: number;
+  /** WAIT: online replicas whose acknowledged offset reached `offset`. */
+  ackedAtLeast(offset: number): number;
+  /** WAIT parked a client: one REPLCONF GETACK * goes to the replicas at the end of this turn. */
+  requestAck(): void;
 }

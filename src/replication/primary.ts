@@ -1,12 +1,11 @@
 // The primary side of replication: clients that became replicas (SYNC/PSYNC, flag S), their
-// announced capabilities (REPLCONF), partial resyncs from the shared buffer, full syncs from a
-// shared point-in-time image (full-sync.ts), the command stream after it (each replica's reader
-// sends zero-copy chunks with per-socket backpressure), ACKs, timeouts, output limits, the
-// backlog's lifetime, WAIT and min-replicas (waits.ts), INFO and ROLE. Commands reach it through
-// PrimaryApi; it writes only to replicas' own connections.
+// announced capabilities (REPLCONF), partial and full syncs (full-sync.ts), the stream after it
+// (zero-copy chunks, per-socket backpressure), ACKs, timeouts, output limits, the backlog's
+// lifetime, WAIT's ack counts and GETACK, min-replicas (waits.ts), INFO and ROLE. It writes only
+// to replicas' own connections; a parked WAIT belongs to exec/blocking.ts (ACKs signal it).
 
 import type { LogLevel } from '../exec/context.js';
-import type { PrimaryApi } from '../exec/replication-api.js';
+import { REPLICATION_ACK_EVENT, type PrimaryApi } from '../exec/replication-api.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { SyncImageSource, type ImageSource } from '../persistence/aof/image.js';
 import type { AuxFields } from '../persistence/rdb/writer.js';
@@ -35,8 +34,8 @@ export interface PrimaryHost {
   readonly replication: ReplicaRole;
   log(level: LogLevel, message: string): void;
   disconnect(client: Client): void;
-  /** Runs a parked client's queued commands again and writes its replies (WAIT). */
-  resume(client: Client): void;
+  /** Parked commands (WAIT waits on REPLICATION_ACK_EVENT). */
+  readonly blocking: { signalEvent(event: string): void };
   /** Makes sure beforeSleep runs at the end of this event-loop turn. */
   requestFlush(): void;
   workDir(): string;
@@ -161,7 +160,7 @@ export class PrimaryRole implements PrimaryApi {
         // A socket image's replica streams only from its first ACK: Redis replicas look for the
         // EOF mark only at the end of a read, so nothing may follow the mark before they answer.
         if (link.state === 'online' && !link.streaming) this.startStreaming(link);
-        this.waits.acked();
+        this.host.blocking.signalEvent(REPLICATION_ACK_EVENT);
         return 'none';
       }
     }
@@ -400,7 +399,7 @@ export class PrimaryRole implements PrimaryApi {
 
   /** Once per event-loop turn (the server's beforeSleep). */
   beforeSleep(): void {
-    if (this.links.length === 0 && this.waits.size === 0) return;
+    if (this.links.length === 0 && !this.waits.getAckRequested) return;
     const now = Date.now();
     this.maybeStart(now);
     if (this.waits.getAckRequested) {
@@ -434,7 +433,6 @@ export class PrimaryRole implements PrimaryApi {
 
   private clientGone(c: Client): void {
     this.announced.delete(c);
-    this.waits.clientGone(c);
     const link = this.byClient.get(c);
     if (link === undefined) return;
     this.byClient.delete(c);
@@ -499,15 +497,18 @@ export class PrimaryRole implements PrimaryApi {
   }
 
   close(): void {
-    this.waits.close();
     this.socketImage?.close();
     this.diskImage?.close();
   }
 
   // ---- WAIT ----
 
-  wait(client: Client, numreplicas: number, timeoutMs: number, block: boolean): number | null {
-    return this.waits.wait(client, numreplicas, timeoutMs, block, this.repl.offset);
+  get offset(): number {
+    return this.repl.offset;
+  }
+
+  requestAck(): void {
+    this.waits.requestAck();
   }
 
   /** Replicas whose acknowledged offset reached `offset`. */

@@ -86,6 +86,8 @@ export class Client {
   tracking: ClientTracking | null = null;
   /** Set by replication for replicas: their socket drained, more of the stream can be written. */
   onDrained: (() => void) | null = null;
+  /** Replication offset after this client's last propagated unit (Redis's woff; WAIT's target). */
+  woff = 0;
 
   constructor(
     readonly id: number,

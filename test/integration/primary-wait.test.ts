@@ -1,12 +1,16 @@
 // WAIT and min-replicas-to-write on a nodis primary with real replicas (a nodis one and a
 // redis-server one): WAIT answers as soon as enough replicas acknowledge (under a write load),
 // waits out its timeout when there are not enough, cannot block inside MULTI, and refuses to run
-// on a replica; its argument errors match redis-server's. NOREPLICAS gates writes only.
+// on a replica; its argument errors match redis-server's. NOREPLICAS gates writes only. WAIT waits
+// for the client's own last write (a client that wrote nothing, or whose writes were acknowledged,
+// answers at once), asks for ACKs once per parking rather than on every ACK, and CLIENT UNBLOCK
+// ends it with the count reached.
 
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { redisAvailable, startNodis, startRedis, type ChildServer } from '../helpers/oracle.js';
 import { inSync, writeLoad } from '../helpers/primary.js';
+import { waitFor } from '../helpers/raw-socket.js';
 import { info, isError, waitInfo } from '../helpers/replication.js';
 import type { TestClient } from '../helpers/resp-client.js';
 
@@ -118,6 +122,66 @@ describe('WAIT and min-replicas on a nodis primary', { skip }, () => {
     } finally {
       await pc.send('CONFIG', 'SET', 'min-replicas-to-write', '0');
       await pc.send('CONFIG', 'SET', 'min-replicas-max-lag', '10');
+    }
+  });
+
+  it('waits for the offset of the client\'s own writes, not the latest one', async () => {
+    const writer = await p.client();
+    const early = await p.client();
+    const fresh = await p.client();
+    try {
+      assert.equal(await early.send('SET', 'early', '1'), 'OK');
+      assert.equal(await early.send('WAIT', 2, 0), 2);
+      r2.proc.kill('SIGSTOP');
+      try {
+        assert.equal(await writer.send('SET', 'late', '1'), 'OK');
+        const start = Date.now();
+        assert.equal(await writer.send('WAIT', 2, 300), 1);
+        assert.ok(Date.now() - start >= 280);
+        // Their own writes were acknowledged by both (or they wrote nothing): no waiting.
+        assert.equal(await early.send('WAIT', 2, 0), 2);
+        assert.equal(await fresh.send('WAIT', 2, 0), 2);
+      } finally {
+        r2.proc.kill('SIGCONT');
+      }
+      await inSync(pc, c2);
+    } finally {
+      for (const c of [writer, early, fresh]) c.close();
+    }
+  });
+
+  it('asks for ACKs once when it parks, not again on every ACK while parked', async () => {
+    await pc.send('SET', 'getack', '1');
+    await inSync(pc, c1);
+    await inSync(pc, c2);
+    const before = Number(await info(pc, 'master_repl_offset'));
+    // Both replicas answer the GETACK at once; the WAIT runs again on each ACK and parks again.
+    assert.equal(await pc.send('WAIT', 3, 400), 2);
+    const grown = Number(await info(pc, 'master_repl_offset')) - before;
+    // One REPLCONF GETACK * is 37 bytes; a PING from the cron may add one more command.
+    assert.ok(grown >= 37 && grown < 3 * 37, `the stream grew by ${grown} bytes`);
+  });
+
+  it('ends on CLIENT UNBLOCK with the count reached, or -UNBLOCKED', async () => {
+    const x = await p.client();
+    try {
+      const id = (await x.send('CLIENT', 'ID')) as number;
+      await x.send('SET', 'ub', '1');
+      // Both replicas have the write: the count at the unblock is then 2.
+      assert.equal(await x.send('WAIT', 2, 0), 2);
+      const parked = (): Promise<boolean> => waitFor(async () => String(await pc.send('CLIENT', 'LIST', 'ID', id)).includes('flags=b'));
+      let reply = x.send('WAIT', 3, 0);
+      assert.ok(await parked());
+      assert.equal(await info(pc, 'blocked_clients'), '1');
+      assert.equal(await pc.send('CLIENT', 'UNBLOCK', id), 1);
+      assert.equal(await reply, 2);
+      reply = x.send('WAIT', 3, 0);
+      assert.ok(await parked());
+      assert.equal(await pc.send('CLIENT', 'UNBLOCK', id, 'ERROR'), 1);
+      assert.ok(isError(await reply, 'UNBLOCKED client unblocked via CLIENT UNBLOCK'));
+      assert.equal(await info(pc, 'blocked_clients'), '0');
+    } finally {
+      x.close();
     }
   });
 });
