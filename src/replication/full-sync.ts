@@ -4,8 +4,9 @@
 // (`$EOF:<mark>` framing). Each replica is written with its own backpressure, so a slow one
 // never stalls the others. No decisions about replicas' states here: primary.ts owns those.
 
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileSink } from '../persistence/file-sink.js';
 import type { Snapshot, SnapshotSink } from '../persistence/snapshot.js';
 import { diskPreamble, disklessPreamble, randomEofMark } from './rdb-transfer.js';
 
@@ -211,17 +212,19 @@ export class SocketTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
  */
 export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
   readonly kind = 'disk';
-  readonly backlog = 0;
   readonly path: string;
-  private fd: number;
+  /** Writes the file off the main thread (a synchronous write can stall under writeback). */
+  private readonly file: FileSink;
+  private fd = -1;
   private written = 0;
   private readonly filePos = new Map<R, number>();
   private readonly onReady: () => void;
 
   constructor(offset: number, receivers: readonly R[], dir: string, tag: string, onReady: () => void) {
     super(offset);
-    this.path = join(dir, `temp-repl-${process.pid}-${tag}.rdb`);
-    this.fd = openSync(this.path, 'w');
+    const name = `temp-repl-${process.pid}-${tag}.rdb`;
+    this.path = join(dir, name);
+    this.file = new FileSink({ dir, tempName: name, filename: '' }, false, false);
     this.onReady = onReady;
     for (const r of receivers) this.receivers.add(r);
   }
@@ -237,30 +240,34 @@ export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
     if (this.produced) this.startSending(r);
   }
 
-  write(chunk: Buffer): void {
-    if (this.closed) return;
-    try {
-      let off = 0;
-      while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off, this.written + off);
-      this.written += chunk.length;
-    } catch (e) {
-      this.fail(e);
-    }
+  get backlog(): number {
+    return this.closed ? 0 : this.file.backlog;
   }
 
-  finish(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  write(chunk: Buffer): void {
+    if (this.closed) return;
+    this.file.write(chunk);
+    this.written += chunk.length;
+    if (this.file.error !== null) this.fail(this.file.error);
+  }
+
+  override drained(): Promise<void> {
+    return this.closed ? Promise.resolve() : this.file.drained();
+  }
+
+  async finish(): Promise<void> {
+    if (this.closed) return;
     try {
-      closeSync(this.fd);
+      await this.file.finish();
+      if (this.closed) return;
       this.fd = openSync(this.path, 'r');
     } catch (e) {
       this.fail(e);
-      return Promise.resolve();
+      return;
     }
     this.produced = true;
     for (const r of [...this.receivers]) this.startSending(r);
     this.onReady();
-    return Promise.resolve();
   }
 
   /** The replicas' file failed; the save sharing the snapshot goes on without them. */
@@ -302,7 +309,10 @@ export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
   }
 
   protected release(): void {
-    try { closeSync(this.fd); } catch { /* already closed */ }
+    this.file.abort();
+    if (this.fd !== -1) {
+      try { closeSync(this.fd); } catch { /* already closed */ }
+    }
     try { unlinkSync(this.path); } catch { /* already gone */ }
   }
 }
