@@ -308,7 +308,8 @@ export class PrimaryRole implements PrimaryApi {
       try {
         t.snapshot = this.host.startSocketImage([t], REPL_RDB_VERSION, filtered);
       } catch (e) {
-        t.abort();
+        t.close();
+        this.imageFailed(t, group, e instanceof Error ? e : new Error(String(e)));
       }
       return;
     }

@@ -16,7 +16,7 @@ import type { TestClient } from '../helpers/resp-client.js';
 const skip = !redisAvailable();
 
 /** Overwrites, deletes, appends and creates keys of a DEBUG POPULATE data set until stopped. */
-function hardLoad(c: TestClient, keys: number): { stop(): Promise<number> } {
+function hardLoad(c: TestClient, keys: number): { readonly count: number; stop(): Promise<number> } {
   let running = true;
   let n = 0;
   const done = (async () => {
@@ -35,6 +35,9 @@ function hardLoad(c: TestClient, keys: number): { stop(): Promise<number> } {
     }
   })();
   return {
+    get count() {
+      return n;
+    },
     async stop() {
       running = false;
       await done;
@@ -96,14 +99,16 @@ describe('forkless images while clients write', { skip }, () => {
     await c.send('CONFIG', 'SET', 'rdb-key-save-delay', '20');
     const load = hardLoad(await s.client(), 30000);
     const rewrites = Number(await info(c, 'aof_rewrites'));
+    const atStart = load.count;
     assert.equal(await c.send('BGREWRITEAOF'), 'Background append only file rewriting started');
-    const atStart = Number(await c.send('DBSIZE'));
     await waitInfo(c, 'aof_rewrite_in_progress', '0', 30000);
+    const during = load.count - atStart;
     const writes = await load.stop();
     assert.equal(Number(await info(c, 'aof_rewrites')), rewrites + 1);
     assert.equal(await info(c, 'aof_last_bgrewrite_status'), 'ok');
     assert.match(s.output(), /Background AOF rewrite finished successfully/);
-    assert.notEqual(Number(await c.send('DBSIZE')), atStart, 'the load changed the data set during the rewrite');
+    // Batches of the load ran while the snapshot walked (it takes a second or more here).
+    assert.ok(during >= 500, `only ${during} load iterations during the rewrite`);
     assert.ok(writes > 1000, `only ${writes} writes ran`);
     const digest = await c.send('DEBUG', 'DIGEST');
     const size = await c.send('DBSIZE');
