@@ -122,7 +122,11 @@ export class FileSink implements SnapshotSink {
   private closed = false;
   error: Error | null = null;
 
-  constructor(private readonly t: RdbFileTarget, private readonly incrementalFsync: boolean) {
+  /**
+   * With `rename` false, finish() stops after the fsync and close: the owner moves the file (an
+   * AOF rewrite names its base only when it completes).
+   */
+  constructor(private readonly t: RdbFileTarget, private readonly incrementalFsync: boolean, private readonly rename = true) {
     this.fd = openTemp(t);
   }
 
@@ -210,6 +214,7 @@ export class FileSink implements SnapshotSink {
       throw new SaveError(`Write error saving DB on disk: ${strerror(e)}`);
     }
     await new Promise<void>((res) => close(fd, () => res()));
+    if (!this.rename) return;
     const tmp = join(this.t.dir, this.t.tempName);
     try {
       await new Promise<void>((res, rej) => rename(tmp, join(this.t.dir, this.t.filename), (e) => (e === null ? res() : rej(e))));

@@ -11,6 +11,23 @@ import type { Value } from '../keyspace/value.js';
 import { SLOT_COUNT } from '../util/crc16.js';
 import { RdbEncoder, type AccessInfo, type AuxFields, type RdbWriteOptions } from './rdb/writer.js';
 
+/**
+ * What a snapshot writes into. RdbEncoder is one (the snapshot writes its header at start());
+ * an AOF base file in command form is another (its creator writes any header).
+ */
+export interface SnapshotEncoder {
+  /** Starts a database the first time (RDB: SELECTDB and RESIZEDB with the counts at the start). */
+  selectDb(index: number, size: number, expires: number): void;
+  /** Switches back to a database already started (a key written out of order). */
+  selectOnly(index: number): void;
+  entry(key: string, value: Value, expireMs?: number, access?: AccessInfo): void;
+  /** Ends the file (RDB: EOF and checksum). */
+  finish(): void;
+  /** Bytes encoded since the last take(). */
+  readonly pending: number;
+  take(): Buffer;
+}
+
 /** Where snapshot bytes go. One snapshot feeds every sink it was started with. */
 export interface SnapshotSink {
   /** Bytes accepted but not yet written out (the walk waits above a high-water mark). */
@@ -30,6 +47,10 @@ export interface SnapshotOptions {
   rdb: RdbWriteOptions;
   /** Aux fields as of the start (the replication offset and stream db belong to that moment). */
   aux: AuxFields;
+  /** Another encoding than an RDB file from `rdb` and `aux` (an AOF base); its header is written. */
+  encoder?: SnapshotEncoder;
+  /** An image without any key (replicas asking for rdb-filter-only): header and end only. */
+  withoutData?: boolean;
   /** Eviction data to save for a key's access word (LRU/LFU policies), or nothing. */
   accessOf?: (word: number) => AccessInfo | undefined;
   /** Time budget of one slice in ms. */
@@ -83,7 +104,8 @@ export class SnapshotCancelled extends Error {
 export class Snapshot implements ChangeObserver {
   private readonly images: Image[] = [];
   private readonly byHolder = new Map<Db, Image>();
-  private readonly enc: RdbEncoder;
+  private readonly enc: SnapshotEncoder;
+  private readonly rdbEnc: RdbEncoder | null;
   private readonly sliceMs: number;
   private readonly keyDelayUs: number;
   private readonly highWater: number;
@@ -101,13 +123,14 @@ export class Snapshot implements ChangeObserver {
   readonly startedAt = Date.now();
 
   constructor(private readonly ks: Keyspace, private readonly sinks: readonly SnapshotSink[], private readonly opts: SnapshotOptions) {
-    this.enc = new RdbEncoder(opts.rdb);
+    this.rdbEnc = opts.encoder === undefined ? new RdbEncoder(opts.rdb) : null;
+    this.enc = opts.encoder ?? this.rdbEnc!;
     this.sliceMs = opts.sliceMs ?? 2;
     this.keyDelayUs = opts.keyDelayUs ?? 0;
     this.highWater = opts.highWater ?? 8 * 1024 * 1024;
     this.random = opts.random ?? Math.random;
     let total = 0;
-    for (const db of ks.dbs) {
+    for (const db of opts.withoutData === true ? [] : ks.dbs) {
       const img: Image = {
         index: db.index, holder: db, frozen: null, frozenExpires: null, size: db.size, volatile: db.expires.size,
         slot: db.size === 0 ? SLOT_COUNT : 0, pending: null, pendingKeys: null, pendingPos: 0, done: new Map(), announced: false,
@@ -126,8 +149,8 @@ export class Snapshot implements ChangeObserver {
   start(): Promise<SnapshotResult> {
     if (this.running) throw new Error('snapshot already started');
     this.running = true;
-    this.enc.header(this.opts.aux);
-    this.ks.addObserver(this);
+    this.rdbEnc?.header(this.opts.aux);
+    if (this.images.length > 0) this.ks.addObserver(this);
     return this.run();
   }
 

@@ -1,15 +1,13 @@
 // The primary's full-sync images: one point-in-time RDB of the data set shared by the replicas
-// that wait together, produced through the AOF's ImageSource seam (the synchronous image now,
-// the forkless snapshot later), sent from a temp file (`$<len>` framing) or straight to the
-// sockets (`$EOF:<mark>` framing). Each replica is written with its own backpressure, so a slow
-// one never stalls the others. No decisions about replicas' states here: primary.ts owns those.
+// that wait together, produced by a forkless Snapshot (persistence/snapshot.ts) that feeds these
+// transfers as its sinks, sent from a temp file (`$<len>` framing) or straight to the sockets
+// (`$EOF:<mark>` framing). Each replica is written with its own backpressure, so a slow one
+// never stalls the others. No decisions about replicas' states here: primary.ts owns those.
 
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../keyspace/db.js';
-import type { BaseEncoder, ImageCursor, ImageSource } from '../persistence/aof/image.js';
-import type { Value } from '../keyspace/value.js';
-import { RdbEncoder, type AuxFields, type RdbWriteOptions } from '../persistence/rdb/writer.js';
+import { FileSink } from '../persistence/file-sink.js';
+import type { Snapshot, SnapshotSink } from '../persistence/snapshot.js';
 import { diskPreamble, disklessPreamble, randomEofMark } from './rdb-transfer.js';
 
 /**
@@ -21,26 +19,10 @@ export const REPL_RDB_VERSION = 10;
 
 /** Socket output queued per replica past which we wait for a drain before writing more. */
 export const HIGH_WATER = 1024 * 1024;
+/** Image bytes held for the fastest replica below which the snapshot may go on. */
+const LOW_WATER = 1024 * 1024;
 /** Bytes read from the image file per write. */
 const FILE_CHUNK = 256 * 1024;
-/** Image bytes produced per event-loop turn while writing the temp file. */
-const DISK_BYTES_PER_TURN = 8 * 1024 * 1024;
-
-/** An RDB for replication: version 10 and the repl-* aux fields naming the image's offset. */
-export class ReplRdbEncoder implements BaseEncoder {
-  private readonly enc: RdbEncoder;
-
-  constructor(opts: RdbWriteOptions, aux: AuxFields) {
-    this.enc = new RdbEncoder({ ...opts, version: REPL_RDB_VERSION });
-    this.enc.header(aux);
-  }
-
-  selectDb(index: number, size: number, expires: number): void { this.enc.selectDb(index, size, expires); }
-  entry(key: string, value: Value, expireMs?: number): void { this.enc.entry(key, value, expireMs); }
-  finish(): void { this.enc.finish(); }
-  get pending(): number { return this.enc.pending; }
-  take(): Buffer { return this.enc.take(); }
-}
 
 /** What an image writes to: a replica's socket as seen by the transfer. */
 export interface ImageReceiver {
@@ -50,27 +32,21 @@ export interface ImageReceiver {
   transferDone(): void;
 }
 
-export interface ImageSpec {
-  source: ImageSource;
-  dbs: readonly Db[];
-  encoder: BaseEncoder;
-  /** master_repl_offset the image stands for. */
-  offset: number;
-}
-
-/** One image in progress and the replicas it is being sent to. */
-export abstract class ImageTransfer<R extends ImageReceiver> {
-  readonly offset: number;
+/**
+ * One image in progress and the replicas it is being sent to. It is a sink of the snapshot
+ * that produces the image: the snapshot started in the same step as the replicas' offset was
+ * taken, so the image and their stream meet exactly at `offset`.
+ */
+export abstract class ImageTransfer<R extends ImageReceiver> implements SnapshotSink {
   protected readonly receivers = new Set<R>();
-  private cursor: ImageCursor | null;
-  /** True once the cursor returned null: every byte of the image exists. */
+  /** True once the snapshot finished: every byte of the image exists. */
   protected produced = false;
   closed = false;
+  /** The snapshot failed or was stopped: its replicas must sync again (set by the primary). */
+  onFailed: (receivers: readonly R[], why: Error) => void = () => {};
+  private waiters: (() => void)[] = [];
 
-  constructor(spec: ImageSpec) {
-    this.offset = spec.offset;
-    this.cursor = spec.source.begin(spec.dbs, spec.encoder);
-  }
+  constructor(readonly offset: number) {}
 
   abstract readonly kind: 'disk' | 'socket';
 
@@ -82,17 +58,31 @@ export abstract class ImageTransfer<R extends ImageReceiver> {
     return this.receivers.has(r);
   }
 
-  /** Pulls the next piece of the image, or null at its end. */
-  protected nextBytes(): Buffer | null {
-    const c = this.cursor;
-    if (c === null) return null;
-    let b = c.next();
-    while (b !== null && b.length === 0) b = c.next();
-    if (b === null) {
-      this.produced = true;
-      this.cursor = null;
-    }
-    return b;
+  // ---- SnapshotSink ----
+
+  /** A replica never fails the snapshot (a BGSAVE shares it): its problems end the transfer. */
+  readonly error: Error | null = null;
+  abstract readonly backlog: number;
+  abstract write(chunk: Buffer): void;
+  abstract finish(): Promise<void>;
+
+  drained(): Promise<void> {
+    if (this.closed || this.backlog <= LOW_WATER) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  protected wake(): void {
+    if (!this.closed && this.backlog > LOW_WATER) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  abort(): void {
+    if (this.closed) return;
+    const left = [...this.receivers];
+    this.close();
+    this.onFailed(left, new Error('the snapshot was stopped'));
   }
 
   /** A replica went away: forget it; with none left the image is abandoned. */
@@ -106,9 +96,8 @@ export abstract class ImageTransfer<R extends ImageReceiver> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.cursor?.abort();
-    this.cursor = null;
     this.release();
+    this.wake();
   }
 
   protected abstract forget(r: R): void;
@@ -119,8 +108,10 @@ export abstract class ImageTransfer<R extends ImageReceiver> {
 
 /**
  * repl-diskless-sync yes: the image goes straight to the sockets behind one EOF mark. Chunks are
- * kept until every replica of the image has written them, so the fastest replica drives the
- * production and a slow one costs memory (bounded by the image) until repl-timeout drops it.
+ * kept until every replica of the image has written them; the snapshot pauses while the fastest
+ * replica has more than a little to send, so the fastest drives the production and a slow one
+ * costs memory (bounded by the image) until repl-timeout drops it. When the last replica goes,
+ * the snapshot is stopped.
  */
 export class SocketTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
   readonly kind = 'socket';
@@ -129,9 +120,11 @@ export class SocketTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
   /** Absolute index of chunks[0]. */
   private base = 0;
   private readonly pos = new Map<R, number>();
+  /** The snapshot producing this image (set once it started). */
+  snapshot: Snapshot | null = null;
 
-  constructor(spec: ImageSpec, receivers: readonly R[]) {
-    super(spec);
+  constructor(offset: number, receivers: readonly R[]) {
+    super(offset);
     this.mark = randomEofMark();
     for (const r of receivers) {
       this.receivers.add(r);
@@ -140,29 +133,51 @@ export class SocketTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
     }
   }
 
+  /** Image bytes the fastest replica has not written yet. */
+  get backlog(): number {
+    let max = -1;
+    for (const p of this.pos.values()) if (p > max) max = p;
+    let n = 0;
+    for (let i = Math.max(0, max - this.base); i < this.chunks.length; i++) n += this.chunks[i]!.length;
+    return n;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.closed || chunk.length === 0) return;
+    this.chunks.push(chunk);
+    for (const r of [...this.receivers]) this.pump(r);
+  }
+
+  finish(): Promise<void> {
+    if (!this.closed) {
+      this.chunks.push(Buffer.from(this.mark, 'latin1'));
+      this.produced = true;
+      for (const r of [...this.receivers]) this.pump(r);
+    }
+    return Promise.resolve();
+  }
+
   pump(r: R): void {
     let i = this.pos.get(r);
     if (i === undefined || this.closed) return;
     while (r.queuedBytes < HIGH_WATER) {
       if (i >= this.base + this.chunks.length) {
-        if (this.produced) {
-          // Past the last chunk: the mark went out with it.
-          this.pos.delete(r);
-          this.receivers.delete(r);
-          this.trimChunks();
-          // Closed first, so that the primary sees the image gone when the last one is done.
-          if (this.receivers.size === 0) this.close();
-          r.transferDone();
-          return;
-        }
-        const b = this.nextBytes();
-        this.chunks.push(b === null ? Buffer.from(this.mark, 'latin1') : b);
+        if (!this.produced) break;
+        // Past the last chunk: the mark went out with it.
+        this.pos.delete(r);
+        this.receivers.delete(r);
+        this.trimChunks();
+        // Closed first, so that the primary sees the image gone when the last one is done.
+        if (this.receivers.size === 0) this.close();
+        r.transferDone();
+        return;
       }
       r.write(this.chunks[i - this.base]!);
       i++;
       this.pos.set(r, i);
     }
     this.trimChunks();
+    this.wake();
   }
 
   /** Drops the chunks every replica has written. */
@@ -179,37 +194,39 @@ export class SocketTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
   protected forget(r: R): void {
     this.pos.delete(r);
     this.trimChunks();
+    this.wake();
   }
 
   protected release(): void {
     this.chunks = [];
+    // Nobody wants the rest: stop producing it (Redis kills the socket-target child).
+    if (!this.produced) this.snapshot?.cancel('no replica left for the transfer');
   }
 }
 
 /**
- * repl-diskless-sync no: the image is written to a temp file in `dir` first (a few MB per
- * event-loop turn), then each replica gets `$<size>` and the file at its own pace. Replicas
- * that ask while the file exists join it when the backlog still holds the image's offset.
+ * repl-diskless-sync no: the image is written to a temp file in `dir` as the snapshot produces
+ * it (the snapshot is a BGSAVE's, so dump.rdb is written by the same walk), then each replica
+ * gets `$<size>` and the file at its own pace. Replicas that ask while the file exists join it
+ * when the backlog still holds the image's offset.
  */
 export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
   readonly kind = 'disk';
   readonly path: string;
-  private fd: number;
+  /** Writes the file off the main thread (a synchronous write can stall under writeback). */
+  private readonly file: FileSink;
+  private fd = -1;
   private written = 0;
   private readonly filePos = new Map<R, number>();
   private readonly onReady: () => void;
 
-  constructor(spec: ImageSpec, receivers: readonly R[], dir: string, tag: string, onReady: () => void) {
-    super(spec);
-    this.path = join(dir, `temp-repl-${process.pid}-${tag}.rdb`);
-    this.fd = openSync(this.path, 'w');
+  constructor(offset: number, receivers: readonly R[], dir: string, tag: string, onReady: () => void) {
+    super(offset);
+    const name = `temp-repl-${process.pid}-${tag}.rdb`;
+    this.path = join(dir, name);
+    this.file = new FileSink({ dir, tempName: name, filename: '' }, false, false);
     this.onReady = onReady;
     for (const r of receivers) this.receivers.add(r);
-  }
-
-  /** Starts writing the file (after the caller recorded this transfer: it may finish at once). */
-  start(): void {
-    this.produceSome();
   }
 
   /** The file is complete and being sent. */
@@ -223,24 +240,41 @@ export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
     if (this.produced) this.startSending(r);
   }
 
-  private produceSome(): void {
+  get backlog(): number {
+    return this.closed ? 0 : this.file.backlog;
+  }
+
+  write(chunk: Buffer): void {
     if (this.closed) return;
-    let n = 0;
-    while (n < DISK_BYTES_PER_TURN) {
-      const b = this.nextBytes();
-      if (b === null) break;
-      writeSync(this.fd, b, 0, b.length, this.written);
-      this.written += b.length;
-      n += b.length;
-    }
-    if (!this.produced) {
-      setImmediate(() => this.produceSome());
+    this.file.write(chunk);
+    this.written += chunk.length;
+    if (this.file.error !== null) this.fail(this.file.error);
+  }
+
+  override drained(): Promise<void> {
+    return this.closed ? Promise.resolve() : this.file.drained();
+  }
+
+  async finish(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.file.finish();
+      if (this.closed) return;
+      this.fd = openSync(this.path, 'r');
+    } catch (e) {
+      this.fail(e);
       return;
     }
-    closeSync(this.fd);
-    this.fd = openSync(this.path, 'r');
-    for (const r of this.receivers) this.startSending(r);
+    this.produced = true;
+    for (const r of [...this.receivers]) this.startSending(r);
     this.onReady();
+  }
+
+  /** The replicas' file failed; the save sharing the snapshot goes on without them. */
+  private fail(e: unknown): void {
+    const left = [...this.receivers];
+    this.close();
+    this.onFailed(left, e instanceof Error ? e : new Error(String(e)));
   }
 
   private startSending(r: R): void {
@@ -275,7 +309,10 @@ export class DiskTransfer<R extends ImageReceiver> extends ImageTransfer<R> {
   }
 
   protected release(): void {
-    try { closeSync(this.fd); } catch { /* already closed */ }
+    this.file.abort();
+    if (this.fd !== -1) {
+      try { closeSync(this.fd); } catch { /* already closed */ }
+    }
     try { unlinkSync(this.path); } catch { /* already gone */ }
   }
 }

@@ -7,14 +7,13 @@
 import type { LogLevel } from '../exec/context.js';
 import { REPLICATION_ACK_EVENT, type PrimaryApi } from '../exec/replication-api.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import { SyncImageSource, type ImageSource } from '../persistence/aof/image.js';
-import type { AuxFields } from '../persistence/rdb/writer.js';
+import type { Snapshot, SnapshotSink } from '../persistence/snapshot.js';
 import { encodeCommand } from '../resp/encode.js';
 import type { CommandError } from '../resp/errors.js';
 import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import { parseOutputLimits, type BufferLimit } from '../session/output-limits.js';
-import { DiskTransfer, HIGH_WATER, ReplRdbEncoder, SocketTransfer, type ImageReceiver, type ImageTransfer } from './full-sync.js';
+import { DiskTransfer, HIGH_WATER, REPL_RDB_VERSION, SocketTransfer, type ImageReceiver, type ImageTransfer } from './full-sync.js';
 import { replicaOverLimit, type SoftLimitState } from './output-limit.js';
 import { decidePsync, fullResyncReply, syncGate } from './psync.js';
 import type { ReplReader } from './repl-buffer.js';
@@ -39,7 +38,18 @@ export interface PrimaryHost {
   /** Makes sure beforeSleep runs at the end of this event-loop turn. */
   requestFlush(): void;
   workDir(): string;
-  rdbAux(): AuxFields;
+  /**
+   * True while a background job runs (a BGSAVE, an image for replicas, an AOF rewrite): as
+   * with Redis's one child, a new image waits for it.
+   */
+  backgroundJobActive(): boolean;
+  /**
+   * Starts a BGSAVE whose snapshot also feeds `sinks` (a disk-based full sync shares the save,
+   * as in Redis), in RDB version `rdbVersion`. False when it could not start (logged).
+   */
+  startDiskImage(sinks: readonly SnapshotSink[], rdbVersion: number): boolean;
+  /** Starts a snapshot streamed to replicas' sockets (no save). Throws when it cannot start. */
+  startSocketImage(sinks: readonly SnapshotSink[], rdbVersion: number, withoutData: boolean): Snapshot;
 }
 
 export type ReplicaState = 'wait_bgsave' | 'send_bulk' | 'online';
@@ -116,8 +126,6 @@ export class PrimaryRole implements PrimaryApi {
   private socketImage: SocketTransfer<ReplicaLink> | null = null;
   private diskImage: DiskTransfer<ReplicaLink> | null = null;
   private imageSeq = 0;
-  /** Where images come from: the synchronous image until the forkless snapshot plugs in here. */
-  imageSource: ImageSource = new SyncImageSource();
   /** INFO stats. */
   syncFull = 0;
   syncPartialOk = 0;
@@ -266,65 +274,69 @@ export class PrimaryRole implements PrimaryApi {
   private maybeStart(now: number): void {
     if (this.waiting.length === 0) return;
     const c = this.host.config;
-    const socket = c.bool('repl-diskless-sync') && this.waiting.every((l) => l.announced.capaEof && !l.announced.filtered);
+    // Replicas that want no data (rdb-filter-only) get their own image, without keys; they
+    // always announced capa eof (the sync gate refuses them otherwise) and always go diskless.
+    const filtered = this.waiting[0]!.announced.filtered;
+    const socket = filtered || (c.bool('repl-diskless-sync') && this.waiting.every((l) => l.announced.capaEof && !l.announced.filtered));
+    // Replicas asking during a socket transfer wait for the next one.
+    if (socket && this.socketImage !== null) return;
+    // One background job at a time: a BGSAVE or an AOF rewrite in progress is waited for.
+    if (this.host.backgroundJobActive()) return;
     if (socket) {
-      // Replicas asking during a socket transfer wait for the next one.
-      if (this.socketImage !== null) return;
       const max = c.num('repl-diskless-sync-max-replicas');
       const due = now - this.waitingSince >= c.num('repl-diskless-sync-delay') * 1000;
       if (!due && !(max > 0 && this.waiting.length >= max)) return;
     }
-    const group = this.waiting.splice(0);
-    const buf = this.repl.buffer!;
-    const offset = buf.offset;
+    const group = this.waiting.filter((l) => l.announced.filtered === filtered);
+    for (const l of group) this.waiting.splice(this.waiting.indexOf(l), 1);
+    if (this.waiting.length > 0) this.waitingSince = now;
+    // The offset of this moment is the image's: the snapshot below starts in this same step,
+    // before any other command runs, and records the same offset in its repl-offset aux field.
+    const offset = this.repl.buffer!.offset;
     for (const l of group) this.startImageFor(l, offset);
-    const spec = {
-      source: this.imageSource, dbs: group.every((l) => l.announced.filtered) ? [] : this.host.ks.dbs,
-      encoder: this.imageEncoder(offset), offset,
-    };
     const target = socket ? 'replicas sockets' : 'disk';
     this.host.log('notice', `Starting BGSAVE for SYNC with target: ${target}`);
     if (socket) {
-      let t: SocketTransfer<ReplicaLink>;
-      try {
-        t = new SocketTransfer<ReplicaLink>(spec, group);
-      } catch (e) {
-        this.imageFailed(group, e);
-        return;
-      }
+      const t = new SocketTransfer<ReplicaLink>(offset, group);
+      t.onFailed = (left, e) => this.imageFailed(t, left, e);
       this.socketImage = t;
       for (const l of group) {
         l.transfer = t;
         l.state = 'send_bulk';
       }
-      for (const l of group) t.pump(l);
-    } else {
-      let t: DiskTransfer<ReplicaLink>;
       try {
-        t = new DiskTransfer<ReplicaLink>(spec, group, this.host.workDir(), String(++this.imageSeq), () => {
-          for (const l of group) if (t.has(l) && l.state === 'wait_bgsave') l.state = 'send_bulk';
-          this.host.log('notice', 'Background RDB transfer started');
-        });
-      } catch (e) {
-        this.imageFailed(group, e);
-        return;
-      }
-      this.diskImage = t;
-      for (const l of group) l.transfer = t;
-      try {
-        t.start();
+        t.snapshot = this.host.startSocketImage([t], REPL_RDB_VERSION, filtered);
       } catch (e) {
         t.close();
-        this.imageClosed(t);
-        this.imageFailed(group, e);
+        this.imageFailed(t, group, e instanceof Error ? e : new Error(String(e)));
       }
+      return;
     }
+    let t: DiskTransfer<ReplicaLink>;
+    try {
+      t = new DiskTransfer<ReplicaLink>(offset, group, this.host.workDir(), String(++this.imageSeq), () => {
+        for (const l of group) if (t.has(l) && l.state === 'wait_bgsave') l.state = 'send_bulk';
+        this.host.log('notice', 'Background RDB transfer started');
+      });
+    } catch (e) {
+      this.host.log('warning', `Can't produce the RDB for SYNC: ${(e as Error).message}`);
+      for (const l of group) this.host.disconnect(l.client);
+      return;
+    }
+    t.onFailed = (left, e) => this.imageFailed(t, left, e);
+    this.diskImage = t;
+    for (const l of group) l.transfer = t;
+    if (!this.host.startDiskImage([t], REPL_RDB_VERSION)) t.abort();
   }
 
   /** The image could not be produced (a type the RDB writer cannot encode, a file error). */
-  private imageFailed(group: readonly ReplicaLink[], e: unknown): void {
-    this.host.log('warning', `Can't produce the RDB for SYNC: ${(e as Error).message}`);
-    for (const l of group) this.host.disconnect(l.client);
+  private imageFailed(t: ImageTransfer<ReplicaLink>, group: readonly ReplicaLink[], e: Error): void {
+    this.host.log('warning', `Can't produce the RDB for SYNC: ${e.message}`);
+    this.imageClosed(t);
+    for (const l of group) {
+      l.transfer = null;
+      this.host.disconnect(l.client);
+    }
   }
 
   /** The image's offset is the replica's: its reader starts there and +FULLRESYNC names it. */
@@ -335,17 +347,6 @@ export class PrimaryRole implements PrimaryApi {
     this.repl.forceSelect();
     if (!link.prePsync) link.client.transport.write(fullResyncReply(this.repl.ids.replid, offset));
     link.ackOffset = offset;
-  }
-
-  private imageEncoder(offset: number): ReplRdbEncoder {
-    const c = this.host.config;
-    const role = this.host.replication;
-    // A replica's sub-replicas continue in the db its primary's stream is in.
-    const streamDb = role.isReplica ? (role.primary?.client.dbIndex ?? 0) : Math.max(0, this.repl.streamDb);
-    return new ReplRdbEncoder(
-      { compress: c.bool('rdbcompression'), checksum: c.bool('rdbchecksum') },
-      { ...this.host.rdbAux(), replStreamDb: streamDb, replId: this.repl.ids.replid, replOffset: offset, aofBase: 0 },
-    );
   }
 
   /** The payload (and for sockets the mark) was handed to the replica's socket. */

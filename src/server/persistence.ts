@@ -17,7 +17,7 @@ import { FileSink, SaveError, strerror, writeRdbFileSync, type RdbFileTarget } f
 import { RdbError } from '../persistence/rdb/bytes.js';
 import { RdbLoader, type LoadResult } from '../persistence/rdb/load.js';
 import { rdbChunks, type AccessInfo, type AuxFields, type RdbWriteOptions } from '../persistence/rdb/writer.js';
-import { Snapshot, type SnapshotResult, type SnapshotSink } from '../persistence/snapshot.js';
+import { Snapshot, type SnapshotEncoder, type SnapshotResult, type SnapshotSink } from '../persistence/snapshot.js';
 import type { Server } from './server.js';
 
 /** Seconds to wait after a failed background save before save points may try again. */
@@ -30,10 +30,25 @@ export interface ReplSaveInfo {
   offset: number;
 }
 
+/**
+ * The RDB job in progress, Redis's RDB child: a BGSAVE to dump.rdb (which replicas waiting for
+ * a disk-based full sync may share), or an image streamed to replicas' sockets.
+ */
 interface Bgsave {
   snap: Snapshot;
   startMs: number;
   dirtyBefore: number;
+  target: 'disk' | 'socket';
+}
+
+/** What a snapshot may change from the server's RDB settings. */
+export interface SnapshotVariant {
+  /** Another encoding (an AOF base file). */
+  encoder?: SnapshotEncoder;
+  /** RDB format version (replicas get 10: Redis 7.0 replicas refuse 11). */
+  rdbVersion?: number;
+  /** An image without keys (rdb-filter-only replicas). */
+  withoutData?: boolean;
 }
 
 interface LoadingState {
@@ -59,7 +74,13 @@ export class Persistence implements PersistenceApi {
   private loadingState: LoadingState | null = null;
   /** Set by replication: the offset and stream db a snapshot must carry (none without it). */
   replInfo: (() => ReplSaveInfo | null) | null = null;
+  /**
+   * Set by replication: dump.rdb named a history (repl-id / repl-offset aux fields) that this
+   * server may continue after loading it at startup.
+   */
+  restoreReplication: ((replId: string, offset: number) => void) | null = null;
   /** Set by the AOF: true while a rewrite runs, so BGSAVE must wait (Redis's one child rule). */
+  // The AOF side is symmetric: BGREWRITEAOF is scheduled while any RDB job runs (rdbJobActive).
   otherChildActive: (() => boolean) | null = null;
   /** Tests: the time budget of one snapshot slice in ms. */
   sliceMs = 1;
@@ -168,6 +189,11 @@ export class Persistence implements PersistenceApi {
     return this.running !== null;
   }
 
+  /** An RDB job (BGSAVE or an image for replicas' sockets) runs: an AOF rewrite must wait. */
+  get rdbJobActive(): boolean {
+    return this.running !== null;
+  }
+
   bgsave(schedule: boolean): string {
     if (this.running !== null) throw Err.bgsaveInProgress();
     if (this.otherChildActive?.() === true) {
@@ -183,7 +209,7 @@ export class Persistence implements PersistenceApi {
    * Starts a forkless snapshot of every database. Extra sinks (replicas waiting for a full
    * sync) are fed by the same snapshot. False when the temp file could not be opened.
    */
-  startBgsave(extraSinks: readonly SnapshotSink[] = []): boolean {
+  startBgsave(extraSinks: readonly SnapshotSink[] = [], variant: SnapshotVariant = {}): boolean {
     const nowSec = Math.floor(Date.now() / 1000);
     this.lastBgsaveTry = nowSec;
     this.rdbSaves++;
@@ -195,25 +221,48 @@ export class Persistence implements PersistenceApi {
       this.lastBgsaveOk = false;
       return false;
     }
-    const snap = this.snapshot([file, ...extraSinks]);
-    const bg: Bgsave = { snap, startMs: Date.now(), dirtyBefore: this.server.ks.dirty };
+    const snap = this.snapshot([file, ...extraSinks], variant);
+    const bg: Bgsave = { snap, startMs: Date.now(), dirtyBefore: this.server.ks.dirty, target: 'disk' };
     this.running = bg;
     this.log('notice', `Background saving started by pid ${process.pid}`);
     snap.start().then((r) => this.bgsaveDone(bg, r, null), (e: unknown) => this.bgsaveDone(bg, null, e));
     return true;
   }
 
-  /** A snapshot of the current dataset into the given sinks, not started yet (replication). */
-  snapshot(sinks: readonly SnapshotSink[]): Snapshot {
+  /**
+   * Starts a snapshot streamed to replicas' sockets (repl-diskless-sync): the RDB job of this
+   * moment, as Redis's socket-target child, but no save (dump.rdb and the save status stay).
+   */
+  startSocketImage(sinks: readonly SnapshotSink[], variant: SnapshotVariant): Snapshot {
+    if (this.running !== null) throw new Error('an RDB job is already running');
+    const snap = this.snapshot(sinks, variant);
+    const bg: Bgsave = { snap, startMs: Date.now(), dirtyBefore: this.server.ks.dirty, target: 'socket' };
+    this.running = bg;
+    const done = (): void => {
+      if (this.running !== bg) return;
+      this.running = null;
+      this.lastCowSize = snap.cowBytes;
+    };
+    snap.start().then(done, done);
+    return snap;
+  }
+
+  /**
+   * A snapshot of the current dataset into the given sinks, not started yet: every
+   * point-in-time image (BGSAVE, AOF rewrite, full sync) is one of these.
+   */
+  snapshot(sinks: readonly SnapshotSink[], variant: SnapshotVariant = {}): Snapshot {
+    const rdb = variant.rdbVersion === undefined ? this.writeOptions() : { ...this.writeOptions(), version: variant.rdbVersion };
     return new Snapshot(this.server.ks, sinks, {
-      rdb: this.writeOptions(), aux: this.aux(), accessOf: this.accessOf(), sliceMs: this.sliceMs,
-      keyDelayUs: this.server.config.num('rdb-key-save-delay'),
+      rdb, aux: this.aux(), accessOf: variant.encoder === undefined ? this.accessOf() : undefined, sliceMs: this.sliceMs,
+      keyDelayUs: this.server.config.num('rdb-key-save-delay'), encoder: variant.encoder, withoutData: variant.withoutData,
     });
   }
 
   private bgsaveDone(bg: Bgsave, r: SnapshotResult | null, e: unknown): void {
     if (this.running !== bg) return; // cancelled (shutdown, DEBUG RELOAD): already accounted
     this.running = null;
+    // The cron starts what waited for this job (a scheduled rewrite, replicas) within a tick.
     const now = Date.now();
     this.lastBgsaveTimeSec = Math.floor((now - bg.startMs) / 1000);
     this.lastCowSize = bg.snap.cowBytes;
@@ -238,6 +287,12 @@ export class Persistence implements PersistenceApi {
   killBgsave(why: 'shutdown' | 'flushall' | 'reload'): void {
     const bg = this.running;
     if (bg === null) return;
+    if (bg.target === 'socket') {
+      // Replicas of a socket image lose their transfer and sync again.
+      this.running = null;
+      bg.snap.cancel('Background transfer killed');
+      return;
+    }
     if (why === 'shutdown') this.log('warning', 'There is a child saving an .rdb. Killing it!');
     else this.log('warning', `Background saving terminated: stopped by ${why === 'flushall' ? 'FLUSHALL' : 'DEBUG RELOAD'}`);
     this.running = null;
@@ -294,7 +349,16 @@ export class Persistence implements PersistenceApi {
     } catch (e) {
       ok = this.endLoad(load, null, e);
     }
-    if (ok) this.log('notice', `DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+    if (ok) {
+      this.log('notice', `DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+      const aux = load.loader!.aux;
+      const id = aux.get('repl-id');
+      const offset = Number(aux.get('repl-offset') ?? NaN);
+      // Redis needs all three fields (and a 40-character id) before it trusts the history.
+      if (id !== undefined && id.length === 40 && Number.isSafeInteger(offset) && offset >= 0 && aux.has('repl-stream-db')) {
+        this.restoreReplication?.(id, offset);
+      }
+    }
     return ok;
   }
 

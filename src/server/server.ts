@@ -27,7 +27,9 @@ import { Config } from './config.js';
 import { Introspection } from './introspection.js';
 import { resetServerStats, wireConfig } from './config-wiring.js';
 import { Logger } from './log.js';
-import { Persistence } from './persistence.js';
+import { Persistence, type ReplSaveInfo } from './persistence.js';
+import type { Snapshot, SnapshotSink } from '../persistence/snapshot.js';
+import type { BaseEncoder } from '../persistence/aof/image.js';
 import { Sessions } from './sessions.js';
 import { AofService } from '../persistence/aof/service.js';
 import { AofReplayer } from '../persistence/aof/replay.js';
@@ -165,6 +167,12 @@ export class Server implements ExecHost {
     this.repl = new ReplicationState(this.propagator, () => config.num('repl-backlog-size'));
     this.replication = new ReplicaRole(this, this.repl);
     this.primary = new PrimaryRole(this, this.repl);
+    // Snapshots (SAVE, BGSAVE, full syncs) record the history and offset of the moment they start;
+    // a restart from dump.rdb continues that history, so replicas resync partially.
+    this.persistence.replInfo = () => this.replSaveInfo();
+    this.persistence.restoreReplication = (id, offset) => {
+      if (!this.replication.isReplica) this.repl.restoreFromRdb(id, offset);
+    };
     this.dispatcher.addGate(this.primary.waits.gate());
     this.dispatcher.addGate(replicaGate(this.replication, this.ks, config));
     config.onApply(['repl-backlog-size'], () => this.repl.resize());
@@ -288,6 +296,38 @@ export class Server implements ExecHost {
       aux.replOffset = this.repl.offset;
     }
     return aux;
+  }
+
+  /** What a snapshot taken now records of replication (as rdbAux), or null without a history. */
+  private replSaveInfo(): ReplSaveInfo | null {
+    const p = this.replication.primary;
+    if (this.repl.buffer === null && p === null) return null;
+    return { streamDb: p !== null ? p.client.dbIndex : Math.max(0, this.repl.streamDb), replId: this.repl.ids.replid, offset: this.repl.offset };
+  }
+
+  // ---- point-in-time images (persistence/snapshot.ts through server/persistence.ts) ----
+
+  /** An AOF rewrite's image: a forkless snapshot into its temp file. */
+  imageSnapshot(sinks: readonly SnapshotSink[], encoder: BaseEncoder): Snapshot {
+    return this.persistence.snapshot(sinks, { encoder });
+  }
+
+  /** A BGSAVE or a socket image for replicas is running (an AOF rewrite waits for it). */
+  rdbJobActive(): boolean {
+    return this.persistence.rdbJobActive;
+  }
+
+  /** Any background job: the RDB job or an AOF rewrite (a new full-sync image waits). */
+  backgroundJobActive(): boolean {
+    return this.persistence.rdbJobActive || this.aof.rewriting;
+  }
+
+  startDiskImage(sinks: readonly SnapshotSink[], rdbVersion: number): boolean {
+    return this.persistence.startBgsave(sinks, { rdbVersion });
+  }
+
+  startSocketImage(sinks: readonly SnapshotSink[], rdbVersion: number, withoutData: boolean): Snapshot {
+    return this.persistence.startSocketImage(sinks, { rdbVersion, withoutData });
   }
 
   /** Runs a parked client's queued commands again (WAIT answered). */

@@ -48,10 +48,18 @@ export function startNodis(args: string[] = []): Promise<ChildServer> {
   return startChild(process.execPath, [NODIS_MAIN], args, /Ready to accept connections/);
 }
 
-async function startChild(cmd: string, pre: string[], args: string[], ready: RegExp): Promise<ChildServer> {
+/**
+ * Starts nodis-server again on the port and dir of a stopped one (stop(signal, true) kept the
+ * dir): a restart, as replicas see it.
+ */
+export function restartNodis(old: ChildServer, args: string[] = []): Promise<ChildServer> {
+  return startChild(process.execPath, [NODIS_MAIN], args, /Ready to accept connections/, { port: old.port, dir: old.dir });
+}
+
+async function startChild(cmd: string, pre: string[], args: string[], ready: RegExp, at?: { port: number; dir: string }): Promise<ChildServer> {
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'nodis-test-'));
+    const port = at?.port ?? await freePort();
+    const dir = at?.dir ?? mkdtempSync(join(tmpdir(), 'nodis-test-'));
     const full = [...pre, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args];
     const proc = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -80,7 +88,7 @@ async function startChild(cmd: string, pre: string[], args: string[], ready: Reg
       live.add(server);
       return server;
     }
-    await server.stop();
+    await server.stop('SIGKILL', at !== undefined);
     if (attempt >= 2) throw new Error(`${cmd} did not start:\n${out}`);
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HashValue } from '../../src/keyspace/types/hash.js';
 import { ListValue } from '../../src/keyspace/types/list.js';
-import { RdbBaseEncoder, SyncImageSource } from '../../src/persistence/aof/image.js';
+import { encodeImageSync, RdbBaseEncoder } from '../../src/persistence/aof/image.js';
 import { addNewBase, addNewIncr, emptyManifest, writeManifestFile } from '../../src/persistence/aof/manifest.js';
 import { encodeCommand } from '../../src/persistence/aof/writer.js';
 import { infoField, nodisOn, redisOn, tempDir, until } from '../helpers/aof.js';
@@ -147,9 +147,7 @@ describe('AOF interop with redis-server 7.0', () => {
     const incrName = addNewIncr(m, 'appendonly.aof');
     const enc = new RdbBaseEncoder({ compress: true, checksum: true, version: 10 },
       { redisVer: '7.2.4', redisBits: 64, ctime: Math.floor(Date.now() / 1000), usedMem: 1 << 20, aofBase: 1 });
-    const cursor = new SyncImageSource().begin(ks.dbs, enc);
-    const parts: Buffer[] = [];
-    for (let b = cursor.next(); b !== null; b = cursor.next()) parts.push(b);
+    const parts = encodeImageSync(ks.dbs, enc);
     writeFileSync(join(aofDir, baseName), Buffer.concat(parts));
     writeFileSync(join(aofDir, incrName), encodeCommand(['SELECT', '2']) + encodeCommand(['RPUSH', 'l', 'd']), 'latin1');
     writeManifestFile(aofDir, 'appendonly.aof', m);

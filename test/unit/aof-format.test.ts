@@ -11,7 +11,8 @@ import { after, describe, it } from 'node:test';
 import { datasetDigest } from '../../src/commands/server/debug.js';
 import { HashValue } from '../../src/keyspace/types/hash.js';
 import { ListValue } from '../../src/keyspace/types/list.js';
-import { AofBaseEncoder, ITEMS_PER_CMD, RdbBaseEncoder, SyncImageSource } from '../../src/persistence/aof/image.js';
+import { AofBaseEncoder, encodeImageSync, ITEMS_PER_CMD, RdbBaseEncoder } from '../../src/persistence/aof/image.js';
+import { Snapshot } from '../../src/persistence/snapshot.js';
 import { loadAofFile, type LoadStatus, type Replayer } from '../../src/persistence/aof/loader.js';
 import {
   addNewBase, addNewIncr, emptyManifest, formatManifest, ManifestError, markIncrAsHistory, parseManifest,
@@ -220,9 +221,7 @@ describe('AOF base files', () => {
     const src = newServer();
     fill(src);
     const enc = new AofBaseEncoder(undefined, 1700000000);
-    const cursor = new SyncImageSource().begin(src.ks.dbs, enc);
-    const parts: Buffer[] = [];
-    for (let c = cursor.next(); c !== null; c = cursor.next()) parts.push(c);
+    const parts = encodeImageSync(src.ks.dbs, enc);
     const text = Buffer.concat(parts).toString('latin1');
     assert.ok(text.startsWith('#TS:1700000000\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n'));
     assert.ok(text.includes(encodeCommand(['PEXPIREAT', 'str', String(src.ks.dbs[0]!.getExpire('str'))])));
@@ -250,9 +249,7 @@ describe('AOF base files', () => {
     const src = newServer();
     fill(src);
     const enc = new RdbBaseEncoder({ compress: true, checksum: true }, src.rdbAux());
-    const cursor = new SyncImageSource().begin(src.ks.dbs, enc);
-    const parts: Buffer[] = [];
-    for (let c = cursor.next(); c !== null; c = cursor.next()) parts.push(c);
+    const parts = encodeImageSync(src.ks.dbs, enc);
     const ks = newKeyspace();
     const r = loadRdb(Buffer.concat(parts), ks.dbs, { limits: DEFAULT_LIMITS, verifyChecksum: true });
     assert.equal(r.aux.get('aof-base'), '1');
@@ -260,19 +257,36 @@ describe('AOF base files', () => {
     void src.close();
   });
 
-  it('the image is the keyspace at begin(), whatever happens after', () => {
+  it('a forkless AOF-format image is the keyspace at its start, whatever happens during the walk', async () => {
     const src = newServer();
     fill(src);
     const before = datasetDigest(src.ks);
-    const enc = new RdbBaseEncoder({ compress: false, checksum: true }, src.rdbAux());
-    const cursor = new SyncImageSource().begin(src.ks.dbs, enc);
-    src.ks.dbs[0]!.set('later', 'x', true);
-    (src.ks.dbs[3]!.lookup('list') as ListValue).push(['more'], 0, 'tail', -2);
     const parts: Buffer[] = [];
-    for (let c = cursor.next(); c !== null; c = cursor.next()) parts.push(c);
-    const ks = newKeyspace();
-    loadRdb(Buffer.concat(parts), ks.dbs, { limits: DEFAULT_LIMITS, verifyChecksum: true });
-    assert.equal(datasetDigest(ks), before);
+    const sink = {
+      backlog: 0, error: null, write: (c: Buffer) => { parts.push(c); },
+      drained: () => Promise.resolve(), finish: () => Promise.resolve(), abort: () => {},
+    };
+    // A key delay walks key by key with pauses, so the changes below land in the middle.
+    const snap = new Snapshot(src.ks, [sink], {
+      rdb: { compress: false, checksum: true }, aux: src.rdbAux(), encoder: new AofBaseEncoder(), keyDelayUs: 500,
+    });
+    const done = snap.start();
+    src.ks.dbs[0]!.set('later', 'x', true);
+    (src.ks.dbs[3]!.lookupWrite('list') as ListValue).push(['more'], 0, 'tail', -2);
+    src.ks.dbs[0]!.delete('str');
+    await done;
+    assert.notEqual(datasetDigest(src.ks), before);
+    const dst = newServer();
+    const replayer = new AofReplayer(dst, dst.table);
+    writeFileSync(join(tmp, 'snap.aof'), Buffer.concat(parts));
+    replayer.begin();
+    const status = loadAofFile({
+      dir: tmp, name: 'snap.aof', oldStyle: false, loadTruncated: true, replay: replayer, log: () => {}, loadRdb: () => 0,
+    });
+    replayer.end();
+    assert.equal(status, 'ok');
+    assert.equal(datasetDigest(dst.ks), before);
+    void dst.close();
     void src.close();
   });
 });

@@ -1,8 +1,7 @@
 // Point-in-time images of the keyspace for AOF base files, and the two encodings of a base:
 // RDB (aof-use-rdb-preamble yes, with the aof-base aux field) or AOF commands (SELECT, SET,
 // RPUSH/HMSET/SADD/ZADD in batches of 64 items, PEXPIREAT), the layout Redis's rewrite uses.
-// ImageSource is the seam for forkless snapshots: SyncImageSource (below) serializes the whole
-// keyspace at once, a pause proportional to the data set, until a forkless Snapshot replaces it.
+// Images of a running server come from the forkless Snapshot, which drives these encoders.
 
 import type { Db } from '../../keyspace/db.js';
 import { HashValue } from '../../keyspace/types/hash.js';
@@ -11,65 +10,35 @@ import { MutableString } from '../../keyspace/types/string.js';
 import { CollectionValue, typeName, type Value } from '../../keyspace/value.js';
 import { fpconvDtoa } from '../../util/fpconv.js';
 import { TYPE_CODECS, type TypeCodecs } from '../rdb/codecs.js';
-import { RdbEncoder, type AuxFields, type RdbWriteOptions } from '../rdb/writer.js';
+import { RdbEncoder, type AccessInfo, type AuxFields, type RdbWriteOptions } from '../rdb/writer.js';
+import type { SnapshotEncoder } from '../snapshot.js';
 import { encodeCommand } from './writer.js';
 
-/** What an image writes into: one base file, key by key, in db order. */
-export interface BaseEncoder {
-  /** Starts a database (RDB needs its key and expire counts up front). */
-  selectDb(index: number, size: number, expires: number): void;
-  entry(key: string, value: Value, expireMs?: number): void;
-  /** Ends the file (RDB: EOF and checksum). */
-  finish(): void;
-  /** Bytes encoded since the last take(). */
-  readonly pending: number;
-  take(): Buffer;
-}
-
-/** A point-in-time serialization in progress, pulled chunk by chunk by the rewrite. */
-export interface ImageCursor {
-  /** The next bytes of the base file, or null once it is complete (finish() was called). */
-  next(): Buffer | null;
-  /** Stops early (the rewrite failed or was cancelled); frees what the image holds. */
-  abort(): void;
-}
-
 /**
- * Starts images. The keyspace at the moment begin() returns is what the cursor yields, however
- * the keyspace changes while the cursor is drained. A forkless snapshot implements this by
- * walking slots between client batches and serializing a key's old value from the keyspace's
- * before-change hook when the walk has not reached it yet.
+ * What a base file is encoded with: the forkless Snapshot (persistence/snapshot.ts) writes the
+ * point-in-time image of a rewrite into one of these, key by key.
  */
-export interface ImageSource {
-  begin(dbs: readonly Db[], enc: BaseEncoder): ImageCursor;
-}
+export type BaseEncoder = SnapshotEncoder;
 
 const CHUNK = 64 * 1024;
 
 /**
- * TEMPORARY until the forkless Snapshot lands: serializes every database inside begin(), so the
- * server pauses for the whole encoding (about a second per few hundred MB), then hands out the
- * buffered chunks. Memory for the encoded image is held until the cursor is drained.
+ * Encodes every database at once, in chunks of about 64 KB. Only for moments without clients
+ * (the base created at startup) and for tests: a running server images through a Snapshot.
  */
-export class SyncImageSource implements ImageSource {
-  begin(dbs: readonly Db[], enc: BaseEncoder): ImageCursor {
-    const chunks: Buffer[] = [];
-    for (const db of dbs) {
-      if (db.size === 0) continue;
-      enc.selectDb(db.index, db.size, db.expires.size);
-      for (const [key, value] of db.entries()) {
-        enc.entry(key, value, db.getExpire(key));
-        if (enc.pending >= CHUNK) chunks.push(enc.take());
-      }
+export function encodeImageSync(dbs: readonly Db[], enc: BaseEncoder): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (const db of dbs) {
+    if (db.size === 0) continue;
+    enc.selectDb(db.index, db.size, db.expires.size);
+    for (const [key, value] of db.entries()) {
+      enc.entry(key, value, db.getExpire(key));
+      if (enc.pending >= CHUNK) chunks.push(enc.take());
     }
-    enc.finish();
-    chunks.push(enc.take());
-    let i = 0;
-    return {
-      next: () => (i < chunks.length ? chunks[i++]! : null),
-      abort: () => { chunks.length = 0; },
-    };
   }
+  enc.finish();
+  chunks.push(enc.take());
+  return chunks;
 }
 
 /** An RDB base file (Redis 7 writes aof-base 1 in its aux fields). */
@@ -82,7 +51,8 @@ export class RdbBaseEncoder implements BaseEncoder {
   }
 
   selectDb(index: number, size: number, expires: number): void { this.enc.selectDb(index, size, expires); }
-  entry(key: string, value: Value, expireMs?: number): void { this.enc.entry(key, value, expireMs); }
+  selectOnly(index: number): void { this.enc.selectOnly(index); }
+  entry(key: string, value: Value, expireMs?: number, access?: AccessInfo): void { this.enc.entry(key, value, expireMs, access); }
   finish(): void { this.enc.finish(); }
   get pending(): number { return this.enc.pending; }
   take(): Buffer { return this.enc.take(); }
@@ -103,6 +73,10 @@ export class AofBaseEncoder implements BaseEncoder {
   }
 
   selectDb(index: number): void {
+    this.cmd(['SELECT', String(index)]);
+  }
+
+  selectOnly(index: number): void {
     this.cmd(['SELECT', String(index)]);
   }
 

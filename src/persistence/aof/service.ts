@@ -13,13 +13,15 @@ import type { Keyspace } from '../../keyspace/keyspace.js';
 import { TYPE_CODECS } from '../rdb/codecs.js';
 import { loadRdb } from '../rdb/load.js';
 import type { AuxFields } from '../rdb/writer.js';
-import { AofBaseEncoder, RdbBaseEncoder, SyncImageSource, type BaseEncoder, type ImageSource } from './image.js';
+import { FileSink } from '../file-sink.js';
+import type { Snapshot, SnapshotSink } from '../snapshot.js';
+import { AofBaseEncoder, encodeImageSync, RdbBaseEncoder, type BaseEncoder } from './image.js';
 import { fileSize, loadAofFile, type LoadStatus, type Replayer } from './loader.js';
 import {
   addNewBase, addNewIncr, cloneManifest, emptyManifest, formatManifest, ManifestError, manifestName,
   markIncrAsHistory, parseManifest, tempIncrName, writeManifestFile, type AofManifest,
 } from './manifest.js';
-import { removeQuietly, RewriteJob, writeImageSync } from './rewrite.js';
+import { removeQuietly, writeImageSync } from './rewrite.js';
 import { AofWriter, errnoText, type FsyncPolicy } from './writer.js';
 
 export type AofState = 'off' | 'on' | 'wait-rewrite';
@@ -40,6 +42,17 @@ export interface AofHost {
   rdbAux(): AuxFields;
   /** Schedules beforeSleep(): buffered AOF data is written before replies leave. */
   requestFlush(): void;
+  /** A forkless point-in-time image of every database into the sinks, through `encoder` (not started). */
+  imageSnapshot(sinks: readonly SnapshotSink[], encoder: BaseEncoder): Snapshot;
+  /** True while an RDB job runs (BGSAVE, a full sync's image): a rewrite is scheduled behind it. */
+  rdbJobActive(): boolean;
+}
+
+/** A rewrite in progress: its snapshot and the temp file it fills. */
+interface RewriteJob {
+  readonly snap: Snapshot;
+  readonly tmpPath: string;
+  readonly done: Promise<unknown>;
 }
 
 /** A replayer that can bracket a whole load (replay.ts). */
@@ -58,11 +71,6 @@ export class AofService {
   state: AofState = 'off';
   manifest: AofManifest = emptyManifest();
   readonly writer: AofWriter;
-  /**
-   * Where rewrites get their point-in-time image. TEMPORARY: the synchronous source pauses the
-   * server while it encodes; assign the forkless Snapshot's ImageSource here once it exists.
-   */
-  imageSource: ImageSource = new SyncImageSource();
   /** Called when a write under appendfsync always fails (Redis exits). */
   onFatal: () => void = () => process.exit(1);
   private job: RewriteJob | null = null;
@@ -307,7 +315,7 @@ export class AofService {
       const baseName = addNewBase(m, this.filename, preamble);
       const tmp = join(this.host.workDir(), `temp-rewriteaof-${process.pid}.aof`);
       try {
-        writeImageSync(tmp, this.imageSourceSync().begin(this.host.ks.dbs, this.baseEncoder(preamble)));
+        writeImageSync(tmp, encodeImageSync(this.host.ks.dbs, this.baseEncoder(preamble)));
         renameSync(tmp, join(dir, baseName));
       } catch (e) {
         this.host.log('warning', `Write error writing append only file on disk: ${errnoText(e as NodeJS.ErrnoException)}`);
@@ -332,11 +340,6 @@ export class AofService {
     this.writer.lastIncrSize = typeof size === 'number' ? size : 0;
     this.host.log('notice', `${hadIncr ? 'Opening' : 'Creating'} AOF incr file ${incr} on server start`);
     return true;
-  }
-
-  /** The startup base is written before any client exists: the synchronous image is right. */
-  private imageSourceSync(): ImageSource {
-    return new SyncImageSource();
   }
 
   private baseEncoder(rdb: boolean): BaseEncoder {
@@ -400,6 +403,12 @@ export class AofService {
   /** BGREWRITEAOF. */
   bgrewrite(): BgrewriteResult {
     if (this.job !== null) return 'in-progress';
+    // One background job at a time, as Redis allows one child: the rewrite waits for the RDB job.
+    if (this.host.rdbJobActive()) {
+      this.rewriteScheduled = true;
+      this.consecutiveFailures = 0;
+      return 'scheduled';
+    }
     return this.rewriteBackground() ? 'started' : 'error';
   }
 
@@ -423,9 +432,18 @@ export class AofService {
     this.rewrites++;
     const preamble = this.host.config.bool('aof-use-rdb-preamble');
     const tmp = join(this.host.workDir(), `temp-rewriteaof-bg-${process.pid}.aof`);
-    // The image is taken now: together with the incr file just opened it covers every write.
-    const cursor = this.imageSource.begin(this.host.ks.dbs, this.baseEncoder(preamble));
-    const job = new RewriteJob(tmp, cursor, this.host.config.bool('aof-rewrite-incremental-fsync'));
+    let sink: FileSink;
+    try {
+      sink = new FileSink({ dir: this.host.workDir(), tempName: tmpName(tmp), filename: '' }, this.host.config.bool('aof-rewrite-incremental-fsync'), false);
+    } catch (e) {
+      this.host.log('warning', `${(e as Error).message}`);
+      this.lastRewriteOk = false;
+      return false;
+    }
+    // The image starts now, in the same step as the incr file just opened: together they cover
+    // every write. The snapshot walks the keyspace between client batches from here on.
+    const snap = this.host.imageSnapshot([sink], this.baseEncoder(preamble));
+    const job: RewriteJob = { snap, tmpPath: tmp, done: snap.start() };
     this.job = job;
     this.rewriteScheduled = false;
     this.rewriteStart = Date.now();
@@ -476,6 +494,7 @@ export class AofService {
 
   private rewriteDone(job: RewriteJob, preamble: boolean, error: unknown): void {
     this.job = null;
+    if (error !== null) logRewriteError(this.host, error);
     const log = (level: LogLevel, m: string) => this.host.log(level, m);
     const dir = this.dir;
     if (error === null) {
@@ -555,8 +574,8 @@ export class AofService {
     if (job === null) return;
     this.host.log('notice', `Killing running AOF rewrite child: ${process.pid}`);
     this.job = null;
-    job.cancel();
     job.done.catch(() => {});
+    job.snap.cancel('AOF rewrite killed');
     this.rewriteStart = -1;
   }
 
@@ -569,7 +588,12 @@ export class AofService {
       this.killRewrite();
     }
     this.register();
-    if (!this.rewriteBackground()) {
+    if (this.host.rdbJobActive()) {
+      // The first rewrite starts from the cron once the RDB job ends; writes until then are in
+      // the data set that rewrite images.
+      this.rewriteScheduled = true;
+      this.host.log('notice', 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+    } else if (!this.rewriteBackground()) {
       this.state = 'off';
       this.unregister();
       this.host.log('warning', "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
@@ -608,8 +632,10 @@ export class AofService {
   /** From the server cron: scheduled and automatic rewrites, postponed writes, idle fsyncs. */
   cron(): void {
     const w = this.writer;
-    if (this.job === null && this.rewriteScheduled && !this.rewriteLimited()) this.rewriteBackground();
-    if (this.state === 'on' && this.job === null) {
+    // Scheduled and automatic rewrites wait while an RDB job runs (one child at a time).
+    const busy = this.host.rdbJobActive();
+    if (this.job === null && !busy && this.rewriteScheduled && !this.rewriteLimited()) this.rewriteBackground();
+    if (this.state === 'on' && this.job === null && !busy) {
       const perc = this.host.config.num('auto-aof-rewrite-percentage');
       if (perc > 0 && w.currentSize > this.host.config.num('auto-aof-rewrite-min-size')) {
         const base = this.baseSize > 0 ? this.baseSize : 1;
@@ -717,4 +743,8 @@ export class AofService {
 function tmpName(path: string): string {
   const i = path.lastIndexOf('/');
   return i === -1 ? path : path.slice(i + 1);
+}
+
+function logRewriteError(host: AofHost, error: unknown): void {
+  if (error instanceof Error && error.name !== 'SnapshotCancelled') host.log('warning', error.message);
 }
