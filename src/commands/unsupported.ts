@@ -99,7 +99,6 @@ export const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
   ['acl|setuser', 'not implemented yet: server'],
   ['acl|users', 'not implemented yet: server'],
   ['acl|whoami', 'not implemented yet: server'],
-  ['failover', 'not implemented yet: server'],
   ['lolwut', 'not implemented yet: server'],
   ['module', 'not implemented yet: server'],
   ['module|help', 'not implemented yet: server'],

@@ -36,4 +36,8 @@ export interface PrimaryApi {
    * parked; the reply is then written when enough replicas acknowledge or the timeout fires.
    */
   wait(client: Client, numreplicas: number, timeoutMs: number, block: boolean): number | null;
+  /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms], parsed: null when it started, else the error. */
+  startFailover(req: { target: { host: string; port: number } | null; timeoutMs: number; force: boolean }): CommandError | null;
+  /** FAILOVER ABORT: false when no failover is in progress. */
+  abortFailover(): boolean;
 }
