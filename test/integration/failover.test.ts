@@ -177,13 +177,15 @@ for (const primaryKind of ['nodis', 'redis'] as Kind[]) {
 
     it('pauses writes but not reads until ABORT; CLIENT UNPAUSE does not end it', async () => {
       const { p, r, pc, writer, reader } = await stalled();
-      assert.equal(await pc.send('FAILOVER', 'TO', '127.0.0.1', r.port), 'OK');
+      // Pipelined on one connection: the write surely arrives while the failover waits.
+      const started = writer.send('FAILOVER', 'TO', '127.0.0.1', r.port);
+      const parked = writer.send('SET', 'parked', 'yes');
+      assert.equal(await started, 'OK');
       assert.equal(await info(pc, 'master_failover_state'), 'waiting-for-sync');
       assert.equal(msg(await pc.send('FAILOVER')), 'ERR FAILOVER already in progress.');
       assert.equal(msg(await pc.send('FAILOVER', 'TO', '127.0.0.1', r.port)), 'ERR FAILOVER already in progress.');
       assert.equal(msg(await pc.send('REPLICAOF', '127.0.0.1', r.port)), 'ERR REPLICAOF not allowed while failing over.');
       assert.equal(msg(await pc.send('REPLICAOF', 'NO', 'ONE')), 'ERR REPLICAOF not allowed while failing over.');
-      const parked = writer.send('SET', 'parked', 'yes');
       assert.equal(await reader.send('GET', 'unacked'), '1');
       assert.equal(await settles(parked, 300), false, 'a write ran during the failover');
       assert.equal(await reader.send('CLIENT', 'UNPAUSE'), 'OK');
@@ -200,8 +202,9 @@ for (const primaryKind of ['nodis', 'redis'] as Kind[]) {
     it('TIMEOUT gives up when the target does not catch up in time', async () => {
       const { p, r, pc, writer } = await stalled();
       const t0 = Date.now();
-      assert.equal(await pc.send('FAILOVER', 'TO', '127.0.0.1', r.port, 'TIMEOUT', 400), 'OK');
+      const started = writer.send('FAILOVER', 'TO', '127.0.0.1', r.port, 'TIMEOUT', 400);
       const parked = writer.send('SET', 'parked', 'yes');
+      assert.equal(await started, 'OK');
       await waitInfo(pc, 'master_failover_state', 'no-failover', 5000);
       assert.ok(Date.now() - t0 >= 350, 'aborted before its timeout');
       assert.equal(await parked, 'OK');
@@ -212,8 +215,9 @@ for (const primaryKind of ['nodis', 'redis'] as Kind[]) {
 
     it('FORCE hands over at the timeout anyway', async () => {
       const { p, r, pc, rc, writer } = await stalled();
-      assert.equal(await pc.send('FAILOVER', 'TO', '127.0.0.1', r.port, 'FORCE', 'TIMEOUT', 300), 'OK');
+      const started = writer.send('FAILOVER', 'TO', '127.0.0.1', r.port, 'FORCE', 'TIMEOUT', 300);
       const parked = writer.send('SET', 'parked', 'yes');
+      assert.equal(await started, 'OK');
       await waitInfo(pc, 'master_failover_state', 'failover-in-progress', 5000);
       assert.equal(await info(pc, 'role'), 'slave');
       assert.match(p.output(), new RegExp(`FAILOVER to 127\\.0\\.0\\.1:${r.port} time out exceeded, failing over\\.`));
@@ -231,28 +235,37 @@ for (const primaryKind of ['nodis', 'redis'] as Kind[]) {
   });
 }
 
-describe('FAILOVER to a target that refuses PSYNC', { skip }, () => {
-  const env = cleanup();
-  after(() => env.run());
+for (const primaryKind of ['nodis', 'redis'] as Kind[]) {
+  describe(`FAILOVER on a ${primaryKind} primary to a target that refuses PSYNC`, { skip }, () => {
+    const env = cleanup();
+    after(() => env.run());
 
-  it('aborts and is a primary again; the replica continues with it', async () => {
-    const { p, r, pc, rc } = await pair(env, 'nodis', 'redis');
-    assert.equal(await rc.send('ACL', 'SETUSER', 'default', '-psync'), 'OK');
-    const writer = await p.client();
-    env.clients.push(writer);
-    const replid = await info(pc, 'master_replid');
-    assert.equal(await pc.send('FAILOVER', 'TO', '127.0.0.1', r.port), 'OK');
-    const parked = writer.send('SET', 'parked', 'yes');
-    await waitInfo(pc, 'master_failover_state', 'no-failover');
-    assert.equal(await parked, 'OK');
-    assert.equal(await info(pc, 'role'), 'master');
-    assert.match(p.output(), /aborted: Failover target rejected psync request/);
-    // As after REPLICAOF NO ONE: a new history, the old one reachable as replid2.
-    assert.equal(await info(pc, 'master_replid2'), replid);
-    assert.equal(await info(rc, 'role'), 'slave');
-    await waitInfo(rc, 'master_link_status', 'up');
-    await inSync(pc, rc);
-    assert.equal(await rc.send('GET', 'parked'), 'yes');
-    assert.equal(await rc.send('ACL', 'SETUSER', 'default', '+psync'), 'OK');
+    it('aborts and is a primary again; the replica continues with it', async () => {
+      const { p, r, pc, rc } = await pair(env, primaryKind, 'redis');
+      assert.equal(await rc.send('ACL', 'SETUSER', 'default', '-psync'), 'OK');
+      const writer = await p.client();
+      env.clients.push(writer);
+      const replid = await info(pc, 'master_replid');
+      // Stopped and one write behind, the target keeps the failover waiting while a write is
+      // parked (a write arriving once we follow the target would get READONLY at once, as in Redis).
+      r.proc.kill('SIGSTOP');
+      assert.equal(await pc.send('SET', 'unacked', '1'), 'OK');
+      const started = writer.send('FAILOVER', 'TO', '127.0.0.1', r.port);
+      const parked = writer.send('SET', 'parked', 'yes');
+      assert.equal(await started, 'OK');
+      assert.equal(await info(pc, 'master_failover_state'), 'waiting-for-sync');
+      r.proc.kill('SIGCONT');
+      await waitInfo(pc, 'master_failover_state', 'no-failover');
+      assert.equal(await parked, 'OK', p.output());
+      assert.equal(await info(pc, 'role'), 'master');
+      assert.match(p.output(), /aborted: Failover target rejected psync request/);
+      // As after REPLICAOF NO ONE: a new history, the old one reachable as replid2.
+      assert.equal(await info(pc, 'master_replid2'), replid);
+      assert.equal(await info(rc, 'role'), 'slave');
+      await waitInfo(rc, 'master_link_status', 'up');
+      await inSync(pc, rc);
+      assert.equal(await rc.send('GET', 'parked'), 'yes');
+      assert.equal(await rc.send('ACL', 'SETUSER', 'default', '+psync'), 'OK');
+    });
   });
-});
+}
