@@ -4,6 +4,7 @@ import type { Family } from './table.js';
 import { blockingListFamily } from './blocking.js';
 import { connectionFamily } from './connection.js';
 import { dumpRestoreFamily } from './dump-restore.js';
+import { failoverFamily } from './failover.js';
 import { genericFamily } from './generic/index.js';
 import { hashFamily } from './hash.js';
 import { listFamily } from './list.js';
@@ -46,4 +47,5 @@ export const ALL_FAMILIES: readonly Family[] = [
   blockingSortedSetFamily,
   sortFamily,
   waitFamily,
+  failoverFamily,
 ];

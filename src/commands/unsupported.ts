@@ -99,7 +99,6 @@ export const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
   ['acl|setuser', 'not implemented yet: ACL (roadmap item 3)'],
   ['acl|users', 'not implemented yet: ACL (roadmap item 3)'],
   ['acl|whoami', 'not implemented yet: ACL (roadmap item 3)'],
-  ['failover', 'not implemented yet: FAILOVER (replication issue)'],
   ['lolwut', 'not implemented yet: LOLWUT (version art, low priority)'],
   ['module', 'not supported: nodis has no module system (it cannot load native Redis modules)'],
   ['module|help', 'not supported: nodis has no module system'],

@@ -42,4 +42,8 @@ export interface PrimaryApi {
   ackedAtLeast(offset: number): number;
   /** WAIT parked a client: one REPLCONF GETACK * goes to the replicas at the end of this turn. */
   requestAck(): void;
+  /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms], parsed: null when it started, else the error. */
+  startFailover(req: { target: { host: string; port: number } | null; timeoutMs: number; force: boolean }): CommandError | null;
+  /** FAILOVER ABORT: false when no failover is in progress. */
+  abortFailover(): boolean;
 }

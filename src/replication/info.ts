@@ -14,7 +14,7 @@ export function replicationInfoFields(role: ReplicaRole, repl: ReplicationState,
   const ids = repl.ids;
   f.push(['connected_slaves', primary.links.length], ...primary.infoLines(now));
   f.push(
-    ['master_failover_state', 'no-failover'],
+    ['master_failover_state', primary.failover.state],
     ['master_replid', ids.replid],
     ['master_replid2', ids.replid2],
     ['master_repl_offset', repl.offset],

@@ -13,6 +13,7 @@ import type { CommandError } from '../resp/errors.js';
 import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import { parseOutputLimits, type BufferLimit } from '../session/output-limits.js';
+import { Failover, type FailoverReplica, type FailoverRequest } from './failover.js';
 import { DiskTransfer, HIGH_WATER, REPL_RDB_VERSION, SocketTransfer, type ImageReceiver, type ImageTransfer } from './full-sync.js';
 import { replicaOverLimit, type SoftLimitState } from './output-limit.js';
 import { decidePsync, fullResyncReply, syncGate } from './psync.js';
@@ -31,6 +32,8 @@ export interface PrimaryHost {
   readonly ks: Keyspace;
   readonly clients: ClientRegistry;
   readonly replication: ReplicaRole;
+  /** CLIENT PAUSE state; FAILOVER holds a write pause of its own there. */
+  readonly sessions: { readonly pause: { readonly active: string | null; hold(purpose: string): void; release(purpose: string): void } };
   log(level: LogLevel, message: string): void;
   disconnect(client: Client): void;
   /** Parked commands (WAIT waits on REPLICATION_ACK_EVENT). */
@@ -65,7 +68,7 @@ interface Announced {
 }
 
 /** One replica: a client that sent SYNC or PSYNC. */
-export class ReplicaLink implements ImageReceiver {
+export class ReplicaLink implements ImageReceiver, FailoverReplica {
   state: ReplicaState = 'wait_bgsave';
   reader: ReplReader | null = null;
   /** Offset the replica acknowledged (REPLCONF ACK), and when (ms). */
@@ -106,6 +109,14 @@ export class ReplicaLink implements ImageReceiver {
     this.primary.transferDone(this);
   }
 
+  get listeningPort(): number {
+    return this.announced.listeningPort;
+  }
+
+  get online(): boolean {
+    return this.state === 'online';
+  }
+
   /** The address shown by INFO and ROLE: the announced one, or the peer's. */
   get ip(): string {
     if (this.announced.ipAddress !== '') return this.announced.ipAddress;
@@ -136,9 +147,22 @@ export class PrimaryRole implements PrimaryApi {
   private limitText = '';
   private limit: BufferLimit = { hard: 0, soft: 0, softSeconds: 0 };
   readonly waits: Waits;
+  /** FAILOVER's state machine (failover.ts). */
+  readonly failover: Failover;
 
   constructor(private readonly host: PrimaryHost, private readonly repl: ReplicationState) {
     this.waits = new Waits(this, host);
+    const role = host.replication;
+    this.failover = new Failover({
+      log: (level, message) => host.log(level, message),
+      get isReplica() { return role.isReplica; },
+      get offset() { return repl.offset; },
+      replicas: () => this.links,
+      pause: host.sessions.pause,
+      followTarget: (h, p) => role.setPrimary(h, p),
+      unfollow: () => role.unsetPrimary(),
+    });
+    role.failover = this.failover;
     repl.appended = () => host.requestFlush();
     repl.dropReplicas = () => this.dropAll();
     host.replication.replicaList = () => this.roleList();
@@ -169,6 +193,8 @@ export class PrimaryRole implements PrimaryApi {
         // EOF mark only at the end of a read, so nothing may follow the mark before they answer.
         if (link.state === 'online' && !link.streaming) this.startStreaming(link);
         this.host.blocking.signalEvent(REPLICATION_ACK_EVENT);
+        // A waiting FAILOVER looks at the ACKs in beforeSleep (it may drop this very client).
+        if (this.failover.state === 'waiting-for-sync') this.host.requestFlush();
         return 'none';
       }
     }
@@ -195,7 +221,7 @@ export class PrimaryRole implements PrimaryApi {
     });
     if (gate.kind === 'ignore') return null;
     if (gate.kind === 'error') return gate.error;
-    if (gate.promote) role.promote(client);
+    if (gate.promote) role.promote(client, 'failover request');
     const who = this.describe(client, a);
     this.host.log('notice', `Replica ${who} asks for synchronization`);
     const now = Date.now();
@@ -400,10 +426,13 @@ export class PrimaryRole implements PrimaryApi {
 
   /** Once per event-loop turn (the server's beforeSleep). */
   beforeSleep(): void {
+    if (this.failover.state === 'waiting-for-sync') this.failover.update(Date.now());
     if (this.links.length === 0 && !this.waits.getAckRequested) return;
     const now = Date.now();
     this.maybeStart(now);
-    if (this.waits.getAckRequested) {
+    // No GETACK while clients are paused (CLIENT PAUSE, FAILOVER): it would move the offset the
+    // replicas must reach; it goes out once the pause ends (as in Redis).
+    if (this.waits.getAckRequested && this.host.sessions.pause.active === null) {
       this.waits.getAckRequested = false;
       this.repl.appendRaw(GETACK);
     }
@@ -467,6 +496,7 @@ export class PrimaryRole implements PrimaryApi {
 
   /** From the server cron (any hz): timeouts and limits each call, once-a-second work once a second. */
   cron(now: number): void {
+    this.failover.update(now);
     const timeoutMs = this.host.config.num('repl-timeout') * 1000;
     for (const link of [...this.links]) {
       if (link.client.closing) continue;
@@ -487,7 +517,7 @@ export class PrimaryRole implements PrimaryApi {
     const c = this.host.config;
     // Replicas waiting for an image get a newline a second (they read it as "still preparing").
     for (const l of this.links) if (l.state === 'wait_bgsave' && !l.client.closing) l.write('\n');
-    this.repl.cronPing(c.num('repl-ping-replica-period'), this.links.length, false);
+    this.repl.cronPing(c.num('repl-ping-replica-period'), this.links.length, this.failover.holdsPing);
     const ttl = c.num('repl-backlog-ttl');
     if (this.links.length === 0 && this.noReplicasSince !== 0 && ttl > 0 && !this.host.replication.isReplica &&
         this.repl.buffer !== null && now - this.noReplicasSince > ttl * 1000) {
@@ -500,6 +530,18 @@ export class PrimaryRole implements PrimaryApi {
   close(): void {
     this.socketImage?.close();
     this.diskImage?.close();
+  }
+
+  // ---- FAILOVER ----
+
+  startFailover(req: FailoverRequest): CommandError | null {
+    return this.failover.start(req, Date.now());
+  }
+
+  abortFailover(): boolean {
+    if (!this.failover.active) return false;
+    this.failover.abort('Failover manually aborted');
+    return true;
   }
 
   // ---- WAIT ----

@@ -128,13 +128,27 @@ export class ReplicaRole implements ReplicationApi {
   private applying = false;
   /** INFO async_loading: reads keep being served from the old data during the transfer. */
   asyncLoading = false;
-  readonly failingOver = false;
+  /**
+   * Set by the primary side: the FAILOVER state machine. While it hands over, our PSYNC carries
+   * FAILOVER and its answer ends (or aborts) the failover.
+   */
+  failover: { readonly state: string; psyncAnswered(accepted: boolean): void } | null = null;
   private readonly batch: StreamCommand[] = [];
 
   constructor(private readonly host: ReplicaHost, readonly repl: ReplicationState) {}
 
   get isReplica(): boolean {
     return this.primaryHost !== null;
+  }
+
+  /** A FAILOVER is waiting for a replica or handing over (REPLICAOF and SYNC are refused). */
+  get failingOver(): boolean {
+    return this.failover !== null && this.failover.state !== 'no-failover';
+  }
+
+  /** We are the old primary handing over to the target we now follow. */
+  private get handingOver(): boolean {
+    return this.failover !== null && this.failover.state === 'failover-in-progress';
   }
 
   /** master_link_status:up. */
@@ -167,6 +181,13 @@ export class ReplicaRole implements ReplicationApi {
       this.host.log('notice', 'REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
       return false;
     }
+    this.setPrimary(host, port);
+    this.host.log('notice', `REPLICAOF ${host}:${port} enabled (user request from '${clientInfoLine(caller, Date.now())}')`);
+    return true;
+  }
+
+  /** Follows host:port from now on (Redis's replicationSetMaster; FAILOVER uses it too). */
+  setPrimary(host: string, port: number): void {
     const wasPrimary = this.primaryHost === null;
     this.primaryHost = null;
     // The primary we leave becomes the cached one: the new primary may continue its history.
@@ -187,11 +208,20 @@ export class ReplicaRole implements ReplicationApi {
     this.state = 'connect';
     this.host.log('notice', `Connecting to MASTER ${host}:${port}`);
     this.connect();
-    this.host.log('notice', `REPLICAOF ${host}:${port} enabled (user request from '${clientInfoLine(caller, Date.now())}')`);
-    return true;
   }
 
-  promote(caller: Client): void {
+  /**
+   * REPLICAOF NO ONE, or PSYNC ... FAILOVER from our primary (`why` 'failover request'): stop
+   * following and become a primary.
+   */
+  promote(caller: Client, why = 'user request'): void {
+    if (this.primaryHost === null) return;
+    this.unsetPrimary();
+    this.host.log('notice', `MASTER MODE enabled (${why} from '${clientInfoLine(caller, Date.now())}')`);
+  }
+
+  /** Stops following and becomes a primary (Redis's replicationUnsetMaster; FAILOVER's abort). */
+  unsetPrimary(): void {
     if (this.primaryHost === null) return;
     this.primaryHost = null;
     if (this.primary !== null) this.dropPrimary(true);
@@ -207,7 +237,6 @@ export class ReplicaRole implements ReplicationApi {
     this.downSince = 0;
     this.host.config.load('replicaof', ['no', 'one']);
     this.host.logRole('M');
-    this.host.log('notice', `MASTER MODE enabled (user request from '${clientInfoLine(caller, Date.now())}')`);
   }
 
   role(): RoleInfo {
@@ -340,12 +369,29 @@ export class ReplicaRole implements ReplicationApi {
     } else {
       this.host.log('notice', 'Partial resynchronization not possible (no cached master)');
     }
-    this.link!.write(encodeCommand(psyncRequest(c)));
+    // The old primary of a FAILOVER asks the target to take over (it promotes itself first).
+    this.link!.write(encodeCommand(psyncRequest(c, this.handingOver)));
     this.state = 'receive_psync_reply';
   }
 
   private psyncReply(line: string): void {
     const r = parsePsyncReply(line);
+    if (r.kind !== 'wait' && this.handingOver) {
+      // The FAILOVER target took over when it answers with a resync; any other answer aborts
+      // the failover (we become a primary again) instead of retrying or falling back to SYNC.
+      if (r.kind === 'try-later' || r.kind === 'not-supported') {
+        this.host.log('warning', `Unexpected reply to PSYNC FAILOVER from the target: ${r.line}`);
+        this.failover!.psyncAnswered(false);
+        return;
+      }
+      this.psyncOutcome(r);
+      this.failover!.psyncAnswered(true);
+      return;
+    }
+    this.psyncOutcome(r);
+  }
+
+  private psyncOutcome(r: ReturnType<typeof parsePsyncReply>): void {
     switch (r.kind) {
       case 'wait':
         return;

@@ -252,4 +252,14 @@ export const Err = {
   sortGetInCluster: () => err('ERR GET option of SORT denied in Cluster mode.'),
   // Primary side: WAIT (primary area)
   waitOnReplica: () => err('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.'),
+  // FAILOVER (failover area, commands/failover.ts and replication/failover.ts)
+  failoverInCluster: () => err('ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.'),
+  failoverNotInProgress: () => err('ERR No failover in progress.'),
+  failoverTimeoutNotPositive: () => err('ERR FAILOVER timeout must be greater than 0'),
+  failoverInProgress: () => err('ERR FAILOVER already in progress.'),
+  failoverOnReplica: () => err('ERR FAILOVER is not valid when server is a replica.'),
+  failoverNoReplicas: () => err('ERR FAILOVER requires connected replicas.'),
+  failoverForceNeedsTarget: () => err('ERR FAILOVER with force option requires both a timeout and target HOST and IP.'),
+  failoverTargetNotReplica: () => err('ERR FAILOVER target HOST and PORT is not a replica.'),
+  failoverTargetNotOnline: () => err('ERR FAILOVER target replica is not online.'),
 } as const;

@@ -12,12 +12,17 @@ export class ClientPause {
   /** Absolute end time in ms. */
   private endsAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * Write pauses the server holds for its own purposes (FAILOVER), as Redis 7 keeps one pause per
+   * purpose: CLIENT UNPAUSE ends only the client's, and the strongest pause in force applies.
+   */
+  private readonly holds = new Set<string>();
 
   constructor(private readonly onEnd: () => void) {}
 
   /** The active pause mode, or null. */
   get active(): PauseMode | null {
-    return this.mode;
+    return this.mode ?? (this.holds.size > 0 ? 'write' : null);
   }
 
   get endTime(): number {
@@ -45,6 +50,17 @@ export class ClientPause {
     this.onEnd();
   }
 
+  /** Pauses writes until `release(purpose)`, whatever CLIENT PAUSE / UNPAUSE do meanwhile. */
+  hold(purpose: string): void {
+    this.holds.add(purpose);
+  }
+
+  /** Ends a pause taken with `hold`; postponed clients run again when no pause is left. */
+  release(purpose: string): void {
+    if (!this.holds.delete(purpose)) return;
+    if (this.holds.size === 0 && this.mode === null) this.onEnd();
+  }
+
   /**
    * True when this client's command must wait for the pause to end. Replicas and the primary's
    * link are never paused; in WRITE mode only commands that may change data or replicate wait
@@ -52,7 +68,7 @@ export class ClientPause {
    * `execMayReplicate` says its queued commands would.
    */
   mustWait(client: Client, cmd: Command): boolean {
-    if (this.mode === null) return false;
+    if (this.mode === null && this.holds.size === 0) return false;
     if (client.flagLetters.has('S') || client.flagLetters.has('M')) return false;
     if (this.mode === 'all') return true;
     if (cmd.isWrite || cmd.flags.has('may_replicate')) return true;
@@ -64,7 +80,7 @@ export class ClientPause {
 
   /** While paused, keys found expired are hidden but not deleted (no DEL may be propagated). */
   expiryPolicy(): 'delete' | 'hide' {
-    return this.mode === null ? 'delete' : 'hide';
+    return this.mode === null && this.holds.size === 0 ? 'delete' : 'hide';
   }
 
   close(): void {
