@@ -82,6 +82,7 @@ export class Server implements ExecHost {
         swapped: (a, b) => this.transactions.watches.swapped(a, b),
       },
       () => Err.wrongType(),
+      config.bool('cluster-enabled'),
     );
     this.introspection = new Introspection(this, REDIS_COMPAT_VERSION, NODIS_VERSION);
     this.statResetters.push(() => this.introspection.resetStats());

@@ -4,7 +4,6 @@
 // The databases may be partly filled when an error is thrown: callers load into fresh ones.
 
 import type { Db } from '../../keyspace/db.js';
-import { keySlot } from '../../util/crc16.js';
 import { fail } from './bytes.js';
 import { readRdb, type FileReadOptions, type ReadResult } from './reader.js';
 import type { AccessInfo } from './writer.js';
@@ -41,7 +40,7 @@ export function loadRdb(buf: Buffer, dbs: readonly Db[], o: LoadOptions): LoadRe
     emptyKey: (_db, key) => { emptySkipped.push(key); },
     key: (e) => {
       const db = dbAt(e.db);
-      if (db.slotTable(keySlot(e.key))?.has(e.key)) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
+      if (db.slotTable(db.slotOf(e.key))?.has(e.key)) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
       if (e.expireMs !== undefined && o.dropExpiredBefore !== undefined && e.expireMs < o.dropExpiredBefore) {
         expiredSkipped++;
         return;
