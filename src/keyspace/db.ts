@@ -333,10 +333,26 @@ export class Db {
   /** A random stored key or undefined when empty (expired keys included: see randomLiveKey). */
   randomKey(rand: () => number = Math.random): string | undefined {
     if (this.count === 0) return undefined;
-    let s = Math.floor(rand() * SLOT_COUNT);
-    for (let i = 0; i < SLOT_COUNT; i++, s = (s + 1) & (SLOT_COUNT - 1)) {
-      const t = this.tables[s];
+    // A random slot, drawn again while empty: every non-empty slot is equally likely (and its
+    // keys nearly so, hashing spreads them evenly). Taking the next non-empty slot instead would
+    // favour keys that follow long runs of empty slots.
+    for (let tries = 0; tries < 32; tries++) {
+      const t = this.tables[Math.floor(rand() * SLOT_COUNT)];
       if (t !== undefined && t.size > 0) return t.keyAt(t.randomBucket(rand));
+    }
+    // Few slots in use (a small db): pick the n-th key, uniformly.
+    let n = Math.floor(rand() * this.count);
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      const t = this.tables[s];
+      if (t === undefined || t.size === 0) continue;
+      if (n >= t.size) {
+        n -= t.size;
+        continue;
+      }
+      for (let b = 0; b < t.capacity; b++) {
+        const k = t.keyAt(b);
+        if (k !== undefined && n-- === 0) return k;
+      }
     }
     return undefined;
   }
