@@ -6,6 +6,7 @@ import type { Command } from '../commands/table.js';
 import { CommandTable } from '../commands/table.js';
 import { ALL_FAMILIES } from '../commands/index.js';
 import { call, type ExecHost } from '../exec/call.js';
+import { ExecClock } from '../exec/clock.js';
 import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
 import { Transactions } from '../exec/multi.js';
@@ -66,6 +67,8 @@ export class Server implements ExecHost {
   readonly aof: AofService;
   /** Set by the lifecycle (server/lifecycle.ts): carries out SHUTDOWN. */
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
+  /** Clock readings shared by the commands of a session batch (exec/clock.ts). */
+  readonly clock = new ExecClock();
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
