@@ -258,6 +258,9 @@ export class Sessions implements SessionControl {
 
   /** Closes a client over its output-buffer limit; true when it did. */
   private checkOutputLimit(client: Client): boolean {
+    // Nothing waiting and no soft-limit timer running (every batch that was written at once):
+    // no limit can be broken and nothing to reset, so skip the lookups and the clock read.
+    if (client.obufSoftLimitSince === 0 && client.reply.pendingBytes === 0 && client.transport.queuedBytes === 0) return false;
     const limits = this.outputLimits();
     if (!overOutputLimit(client, limits, Date.now())) return false;
     this.host.log('warning', `Client ${this.describe(client)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
