@@ -2,7 +2,9 @@
 // driver, dispatcher, call() and reply writer, with a transport that discards output. It
 // isolates nodis's per-command JS cost from sockets and from the load generator, so changes
 // to the hot path can be compared on a busy machine. Not a test.
-//   node dist/bench/hot-path.js [commands=2000000] [pipeline=16]
+//   node dist/bench/hot-path.js [commands=2000000] [pipeline=16] [distinct commands=65536]
+// Prints wall and CPU (user+system, this process) ns per command: on a shared machine the CPU
+// figure is the steadier one (time spent descheduled does not count).
 
 import { Config } from '../src/server/config.js';
 import { Logger } from '../src/server/log.js';
@@ -13,6 +15,7 @@ import { Client } from '../src/session/client.js';
 
 const total = Number(process.argv[2] ?? 2_000_000);
 const pipeline = Number(process.argv[3] ?? 16);
+const distinct = Number(process.argv[4] ?? 65536);
 
 function encode(args: string[]): string {
   let s = `*${args.length}\r\n`;
@@ -54,6 +57,7 @@ const parser = new RespParser({ maxBulkLen: 512 * 1024 * 1024, authRequired: () 
 function run(name: string, data: Buffer[]): void {
   const batch: string[][] = [];
   const rounds = Math.ceil(total / pipeline / data.length);
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let r = 0; r < rounds; r++) {
     for (const chunk of data) {
@@ -62,12 +66,14 @@ function run(name: string, data: Buffer[]): void {
     }
   }
   const ns = Number(process.hrtime.bigint() - start);
+  const cpu = process.cpuUsage(cpu0);
   const n = rounds * data.length * pipeline;
-  console.log(`${name} P${pipeline}: ${(ns / n).toFixed(0)} ns/command (${(n / (ns / 1e9) / 1e6).toFixed(2)} M/s)`);
+  const cpuNs = (cpu.user + cpu.system) * 1000;
+  console.log(`${name} P${pipeline}: ${(ns / n).toFixed(0)} ns/command (${(n / (ns / 1e9) / 1e6).toFixed(2)} M/s), cpu ${(cpuNs / n).toFixed(0)} ns/command`);
 }
 
-const setData = chunks('SET', 4096);
-const getData = chunks('GET', 4096);
+const setData = chunks('SET', Math.max(1, Math.round(distinct / pipeline)));
+const getData = chunks('GET', Math.max(1, Math.round(distinct / pipeline)));
 for (let i = 0; i < 3; i++) {
   run('SET', setData);
   run('GET', getData);

@@ -302,6 +302,8 @@ export class CommandTable {
     if (cmd === undefined) return false;
     this.byName.delete(key);
     this.byUpperName.delete(key.toUpperCase());
+    this.lastName = '';
+    this.lastCmd = undefined;
     if (to !== '') {
       this.byName.set(to.toLowerCase(), cmd);
       this.byUpperName.set(to.toUpperCase(), cmd);
@@ -311,8 +313,19 @@ export class CommandTable {
 
   /** A top-level command by (any case) name. */
   get(name: string): Command | undefined {
-    return this.byUpperName.get(name) ?? this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    // Pipelines repeat a name, and the parser hands out the same string for it: one comparison.
+    if (name === this.lastName) return this.lastCmd;
+    const cmd = this.byUpperName.get(name) ?? this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (cmd !== undefined) {
+      this.lastName = name;
+      this.lastCmd = cmd;
+    }
+    return cmd;
   }
+
+  /** The last name get() found, and its command (cleared by rename). */
+  private lastName = '';
+  private lastCmd: Command | undefined = undefined;
 
   /**
    * A command by the name COMMAND INFO/DOCS and ACL take: 'get' or 'config|get' (any case).

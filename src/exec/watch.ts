@@ -6,7 +6,6 @@
 import type { Db } from '../keyspace/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Client } from '../session/client.js';
-import { keySlot } from '../util/crc16.js';
 
 /** One client watching one key. */
 interface Watch {
@@ -176,6 +175,6 @@ export class Watches {
 
 /** True when the key is stored in the db, expired or not, without expiring it. */
 function stored(db: Db, key: string): boolean {
-  const t = db.slotTable(keySlot(key));
+  const t = db.slotTable(db.slotOf(key));
   return t !== undefined && t.find(key) !== -1;
 }

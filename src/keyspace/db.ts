@@ -3,14 +3,19 @@
 // the change signal (WATCH, tracking, blocked clients) and notifications can never be skipped.
 // Partitioning by slot gives snapshots a stable walk order ("slot < cursor" means "already
 // written"), exact SCAN cursors, and cluster mode its per-slot key sets.
+// Outside cluster mode the slot is the top 14 bits of the key's table hash rather than its
+// CRC16 cluster slot, so that a lookup hashes the key once (see slotOf).
 
 import { keySlot, SLOT_COUNT } from '../util/crc16.js';
-import { KeyTable } from './key-table.js';
+import { KeyTable, keyHash } from './key-table.js';
 import { eventClass } from './notify.js';
 import { typeName, type TypeName, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
 
 export { KeyTable };
+
+/** Outside cluster mode a key's slot is its table hash shifted right by this (top 14 bits). */
+const HASH_SLOT_SHIFT = 32 - 14;
 
 /** Where the active expire cycle stands in one database (see expire.ts). */
 export interface ExpireCursor {
@@ -30,9 +35,26 @@ export class Db {
   /** The active expire cycle's position. */
   expireCursor: ExpireCursor = { map: null, iter: null };
 
-  constructor(readonly index: number, private readonly ks: Keyspace) {}
+  /**
+   * True in cluster mode (cluster-enabled, fixed at startup): keys are partitioned by their
+   * cluster slot (CRC16), which CLUSTER commands and per-slot key sets need. Otherwise by hash.
+   */
+  private readonly clusterSlots: boolean;
+
+  constructor(readonly index: number, private readonly ks: Keyspace) {
+    this.clusterSlots = ks.clusterSlots;
+  }
 
   get size(): number { return this.count; }
+
+  /**
+   * The slot whose table holds a key (what slotTable, SCAN cursors and the before-change hook
+   * mean by slot): the cluster slot in cluster mode, else the top bits of the table hash. Not a
+   * cluster slot outside cluster mode: use util/crc16 keySlot for that.
+   */
+  slotOf(key: string): number {
+    return this.clusterSlots ? keySlot(key) : keyHash(key) >>> HASH_SLOT_SHIFT;
+  }
 
   // ---- lookups ----
 
@@ -41,9 +63,10 @@ export class Db {
    * or LFU counter) unless the client asked for NO-TOUCH. No stats, no hooks.
    */
   lookup(key: string): Value | undefined {
-    const t = this.tables[keySlot(key)];
+    const h = keyHash(key);
+    const t = this.tables[this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT];
     if (t === undefined) return undefined;
-    const i = t.find(key);
+    const i = t.find(key, h);
     if (i === -1) return undefined;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
     if (!this.ks.noTouch) t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
@@ -52,9 +75,10 @@ export class Db {
 
   /** Like lookup but never records an access (TYPE, EXISTS, TTL, OBJECT, internal readers). */
   peek(key: string): Value | undefined {
-    const t = this.tables[keySlot(key)];
+    const h = keyHash(key);
+    const t = this.tables[this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT];
     if (t === undefined) return undefined;
-    const i = t.find(key);
+    const i = t.find(key, h);
     if (i === -1) return undefined;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
     return t.valueAt(i);
@@ -76,7 +100,7 @@ export class Db {
   /** A lookup on behalf of a command that may modify the key: runs the before-change hook. */
   lookupWrite(key: string): Value | undefined {
     const v = this.lookup(key);
-    if (v !== undefined) this.ks.beforeChange(this, key, keySlot(key));
+    if (v !== undefined) this.ks.beforeChange(this, key, this.slotOf(key));
     return v;
   }
 
@@ -99,7 +123,7 @@ export class Db {
 
   /** Records an access even for a NO-TOUCH client (the TOUCH command); false when missing. */
   touch(key: string): boolean {
-    const t = this.tables[keySlot(key)];
+    const t = this.tables[this.slotOf(key)];
     if (t === undefined) return false;
     const i = t.find(key);
     if (i === -1) return false;
@@ -110,14 +134,14 @@ export class Db {
 
   /** The raw access word of a live key (OBJECT IDLETIME / FREQ, eviction sampling). */
   accessWord(key: string): number | undefined {
-    const t = this.tables[keySlot(key)];
+    const t = this.tables[this.slotOf(key)];
     const i = t === undefined ? -1 : t.find(key);
     return i === -1 ? undefined : t!.metaAt(i);
   }
 
   /** Overwrites a key's access word (RESTORE IDLETIME/FREQ, replication of LFU data later). */
   setAccessWord(key: string, word: number): void {
-    const t = this.tables[keySlot(key)];
+    const t = this.tables[this.slotOf(key)];
     const i = t === undefined ? -1 : t.find(key);
     if (i !== -1) t!.setMetaAt(i, word >>> 0);
   }
@@ -126,12 +150,13 @@ export class Db {
 
   /** Stores a value, replacing any old one. Clears the TTL unless keepTtl (Redis's setKey). */
   set(key: string, value: Value, keepTtl = false): void {
-    const slot = keySlot(key);
+    const h = keyHash(key);
+    const slot = this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT;
     this.ks.beforeChange(this, key, slot);
     let table = this.tables[slot];
     if (table === undefined) table = this.tables[slot] = new KeyTable();
     const size = table.size;
-    const i = table.set(key, value, this.ks.newAccessWord(), false);
+    const i = table.set(key, value, this.ks.newAccessWord(), false, h);
     if (table.size !== size) {
       this.count++;
     } else if (!this.ks.lfu) {
@@ -150,12 +175,13 @@ export class Db {
    */
   store(key: string, value: Value, keepTtl: boolean): boolean {
     if (this.expires.size > 0) this.expireIfNeeded(key);
-    const slot = keySlot(key);
+    const h = keyHash(key);
+    const slot = this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT;
     this.ks.beforeChange(this, key, slot);
     let table = this.tables[slot];
     if (table === undefined) table = this.tables[slot] = new KeyTable();
     const size = table.size;
-    const i = table.set(key, value, this.ks.newAccessWord(), false);
+    const i = table.set(key, value, this.ks.newAccessWord(), false, h);
     if (table.size !== size) {
       this.count++;
       if (this.ks.notifying) this.ks.hooks.notify('n', 'new', key, this.index);
@@ -180,10 +206,11 @@ export class Db {
   }
 
   delete(key: string): boolean {
-    const slot = keySlot(key);
+    const h = keyHash(key);
+    const slot = this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT;
     const table = this.tables[slot];
     if (table === undefined) return false;
-    const i = table.find(key);
+    const i = table.find(key, h);
     if (i === -1) return false;
     this.ks.beforeChange(this, key, slot);
     table.deleteAt(i);
@@ -197,13 +224,13 @@ export class Db {
   }
 
   setExpire(key: string, when: number): void {
-    this.ks.beforeChange(this, key, keySlot(key));
+    this.ks.beforeChange(this, key, this.slotOf(key));
     this.expires.set(key, when);
   }
 
   persist(key: string): boolean {
     if (!this.expires.has(key)) return false;
-    this.ks.beforeChange(this, key, keySlot(key));
+    this.ks.beforeChange(this, key, this.slotOf(key));
     this.expires.delete(key);
     return true;
   }
@@ -306,10 +333,26 @@ export class Db {
   /** A random stored key or undefined when empty (expired keys included: see randomLiveKey). */
   randomKey(rand: () => number = Math.random): string | undefined {
     if (this.count === 0) return undefined;
-    let s = Math.floor(rand() * SLOT_COUNT);
-    for (let i = 0; i < SLOT_COUNT; i++, s = (s + 1) & (SLOT_COUNT - 1)) {
-      const t = this.tables[s];
+    // A random slot, drawn again while empty: every non-empty slot is equally likely (and its
+    // keys nearly so, hashing spreads them evenly). Taking the next non-empty slot instead would
+    // favour keys that follow long runs of empty slots.
+    for (let tries = 0; tries < 32; tries++) {
+      const t = this.tables[Math.floor(rand() * SLOT_COUNT)];
       if (t !== undefined && t.size > 0) return t.keyAt(t.randomBucket(rand));
+    }
+    // Few slots in use (a small db): pick the n-th key, uniformly.
+    let n = Math.floor(rand() * this.count);
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      const t = this.tables[s];
+      if (t === undefined || t.size === 0) continue;
+      if (n >= t.size) {
+        n -= t.size;
+        continue;
+      }
+      for (let b = 0; b < t.capacity; b++) {
+        const k = t.keyAt(b);
+        if (k !== undefined && n-- === 0) return k;
+      }
     }
     return undefined;
   }

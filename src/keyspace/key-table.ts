@@ -1,13 +1,23 @@
 // KeyTable: the keys of one cluster slot of one database, an open-addressing hash table with
 // linear probing. Each bucket is three consecutive slots of one array: key, value, and the
 // 24-bit access word (LRU clock or LFU time+counter, as Redis keeps in robj.lru) as a small
-// integer. A Map<string, Value> could only hold that word by wrapping every value in an object
-// (~40 B/key more); a separate Uint32Array per table costs ~200 B of object overhead per slot.
+// integer, with 6 bits of the key's hash above it (a tag: a probe that meets another key
+// rejects it without reading that key's string, usually a cache miss). A Map<string, Value>
+// could only hold the word by wrapping every value in an object (~40 B/key more); a separate
+// Uint32Array per table costs ~200 B of object overhead per slot.
 // It knows nothing of expiry, hooks or notifications: Db owns those.
 
 import type { Value } from './value.js';
 
 const MIN_CAPACITY = 4;
+/** The access word's bits; the bits above hold the hash tag. */
+const WORD_MASK = 0xffffff;
+/**
+ * The tag: 6 hash bits (10..15) at bits 24..29 of the bucket's word, so that the word stays a
+ * small integer (Smi) even where V8 has 31-bit Smis. Bits 10..15 are independent of the bucket
+ * index (low bits) for tables up to 1024 buckets, and of the slot (high bits, see Db).
+ */
+const tagOf = (h: number): number => ((h >>> 10) & 0x3f) << 24;
 
 /** A 32-bit FNV-1a hash of a latin1 string. */
 export function keyHash(key: string): number {
@@ -31,15 +41,16 @@ export class KeyTable {
     return this.mask + 1;
   }
 
-  /** The bucket holding key, or -1. */
-  find(key: string): number {
+  /** The bucket holding key, or -1. `h` is keyHash(key), when the caller has it already. */
+  find(key: string, h = keyHash(key)): number {
     const kv = this.kv;
     const mask = this.mask;
-    let i = keyHash(key) & mask;
+    const tag = tagOf(h);
+    let i = h & mask;
     for (;;) {
       const k = kv[i * 3];
       if (k === undefined) return -1;
-      if (k === key) return i;
+      if (((kv[i * 3 + 2] as number) & ~WORD_MASK) === tag && k === key) return i;
       i = (i + 1) & mask;
     }
   }
@@ -55,11 +66,12 @@ export class KeyTable {
 
   /** The access word of the key in bucket i. */
   metaAt(i: number): number {
-    return this.kv[i * 3 + 2] as number;
+    return (this.kv[i * 3 + 2] as number) & WORD_MASK;
   }
 
   setMetaAt(i: number, word: number): void {
-    this.kv[i * 3 + 2] = word;
+    const kv = this.kv;
+    kv[i * 3 + 2] = ((kv[i * 3 + 2] as number) & ~WORD_MASK) | (word & WORD_MASK);
   }
 
   keyAt(i: number): string | undefined {
@@ -76,26 +88,27 @@ export class KeyTable {
 
   /**
    * Inserts or overwrites; returns the bucket. `meta` is the access word for a new key; an
-   * overwritten key keeps its word unless replaceMeta.
+   * overwritten key keeps its word unless replaceMeta. `h` is keyHash(key).
    */
-  set(key: string, value: Value, meta: number, replaceMeta: boolean): number {
+  set(key: string, value: Value, meta: number, replaceMeta: boolean, h = keyHash(key)): number {
     // Grow past 80% load: linear probing stays short, and the table stays compact.
     if ((this.size + 1) * 5 > this.capacity * 4) this.resize(this.capacity * 2);
     const kv = this.kv;
     const mask = this.mask;
-    let i = keyHash(key) & mask;
+    const tag = tagOf(h);
+    let i = h & mask;
     for (;;) {
       const k = kv[i * 3];
       if (k === undefined) {
         kv[i * 3] = key;
         kv[i * 3 + 1] = value;
-        kv[i * 3 + 2] = meta;
+        kv[i * 3 + 2] = tag | (meta & WORD_MASK);
         this.size++;
         return i;
       }
-      if (k === key) {
+      if (((kv[i * 3 + 2] as number) & ~WORD_MASK) === tag && k === key) {
         kv[i * 3 + 1] = value;
-        if (replaceMeta) kv[i * 3 + 2] = meta;
+        if (replaceMeta) kv[i * 3 + 2] = tag | (meta & WORD_MASK);
         return i;
       }
       i = (i + 1) & mask;

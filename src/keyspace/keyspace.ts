@@ -80,7 +80,12 @@ export class Keyspace {
   /** The active expire cycle and its state between calls. */
   readonly activeExpire: ActiveExpire = new ActiveExpire(this);
 
-  constructor(count: number, readonly hooks: KeyspaceHooks, readonly wrongTypeError: () => unknown) {
+  /**
+   * @param clusterSlots cluster mode (cluster-enabled yes): partition each db by cluster slot
+   *   (CRC16) instead of by the keys' table hash (see Db.slotOf).
+   */
+  constructor(count: number, readonly hooks: KeyspaceHooks, readonly wrongTypeError: () => unknown,
+    readonly clusterSlots = false) {
     this.dbs = Array.from({ length: count }, (_, i) => new Db(i, this));
   }
 

@@ -19,7 +19,51 @@ const BIG_ARG = 32 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 type Latin1 = { latin1Slice(start: number, end: number): string };
-const slice = (b: Buffer, s: number, e: number): string => (b as unknown as Latin1).latin1Slice(s, e);
+const fc = String.fromCharCode;
+
+/**
+ * buf[s, e) as a latin1 string. Arguments up to 16 bytes (command names, typical keys and small
+ * values) are built with String.fromCharCode at a fixed arity: about half the cost of
+ * latin1Slice, whose call into C++ dominates at these sizes. Both give a flat one-byte string.
+ */
+function slice(b: Buffer, s: number, e: number): string {
+  switch (e - s) {
+    case 0: return '';
+    case 1: return fc(b[s]!);
+    case 2: return fc(b[s]!, b[s + 1]!);
+    case 3: return fc(b[s]!, b[s + 1]!, b[s + 2]!);
+    case 4: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
+    case 5: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
+    case 6: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
+    case 7: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
+    case 8: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
+    case 9:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!);
+    case 10:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!);
+    case 11:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!);
+    case 12:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!);
+    case 13:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!);
+    case 14:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!);
+    case 15:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!);
+    case 16:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!, b[s + 15]!);
+    default: return (b as unknown as Latin1).latin1Slice(s, e);
+  }
+}
 
 export class RespParser {
   private buf: Buffer = EMPTY;
@@ -31,6 +75,8 @@ export class RespParser {
   private bigHave = 0;
   /** Set after a protocol error: the connection is closing and nothing more is parsed. */
   private failed = false;
+  /** The last command name parsed (see parse). */
+  private lastName = '';
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -83,7 +129,7 @@ export class RespParser {
           if (typeof r === 'string') return r;
           continue;
         }
-        const cr = buf.indexOf(13, this.pos);
+        const cr = findCR(buf, this.pos);
         if (cr === -1) return buf.length - this.pos > INLINE_MAX ? 'too big mbulk count string' : null;
         if (cr + 1 >= buf.length) return null; // wait for the '\n'
         const count = readInt(buf, this.pos + 1, cr);
@@ -98,7 +144,7 @@ export class RespParser {
       while (this.argsLeft > 0) {
         if (this.bulkLen < 0) {
           if (this.pos >= buf.length) return null;
-          const cr = buf.indexOf(13, this.pos);
+          const cr = findCR(buf, this.pos);
           if (cr === -1) return buf.length - this.pos > INLINE_MAX ? 'too big bulk count string' : null;
           if (cr + 1 >= buf.length) return null;
           if (buf[this.pos] !== 36 /* '$' */) return `expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`;
@@ -118,7 +164,18 @@ export class RespParser {
           }
           return null;
         }
-        this.argv!.push(slice(buf, this.pos, this.pos + this.bulkLen));
+        const argv = this.argv!;
+        if (argv.length === 0) {
+          // The command name: a pipeline repeats it, so reuse the last one's string when the
+          // bytes match (no new string, and the command table's last-lookup cache hits).
+          const name = this.lastName;
+          const len = this.bulkLen;
+          let same = name.length === len;
+          for (let j = 0; same && j < len; j++) same = buf[this.pos + j] === name.charCodeAt(j);
+          argv.push(same ? name : (this.lastName = slice(buf, this.pos, this.pos + len)));
+        } else {
+          argv.push(slice(buf, this.pos, this.pos + this.bulkLen));
+        }
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
         this.argsLeft--;
@@ -142,6 +199,16 @@ export class RespParser {
     if (args.length > 0) out.push(args);
     return true;
   }
+}
+
+/**
+ * The index of the next '\r' at or after p, or -1. Header lines are short: a plain loop over
+ * their few bytes costs far less than Buffer#indexOf's argument checks and call into C++.
+ */
+function findCR(b: Buffer, p: number): number {
+  const end = Math.min(b.length, p + 24);
+  for (let i = p; i < end; i++) if (b[i] === 13) return i;
+  return end === b.length ? -1 : b.indexOf(13, end);
 }
 
 /** Parses the decimal integer in buf[start, end) strictly, as Redis's string2ll. */

@@ -7,6 +7,7 @@ import { CommandTable } from '../commands/table.js';
 import { ALL_FAMILIES } from '../commands/index.js';
 import { Blocking } from '../exec/blocking.js';
 import { call, type ExecHost } from '../exec/call.js';
+import { ExecClock } from '../exec/clock.js';
 import type { LogLevel, ShutdownRequest } from '../exec/context.js';
 import { Dispatcher } from '../exec/dispatcher.js';
 import { Transactions } from '../exec/multi.js';
@@ -88,6 +89,8 @@ export class Server implements ExecHost {
   shutdownHandler: ((req: ShutdownRequest) => CommandError | null) | null = null;
   /** Client-side caching: tracked keys, BCAST prefixes, invalidations (tracking/tracking.ts). */
   readonly tracking: Tracking;
+  /** Clock readings shared by the commands of a session batch (exec/clock.ts). */
+  readonly clock = new ExecClock();
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
@@ -115,6 +118,7 @@ export class Server implements ExecHost {
         },
       },
       () => Err.wrongType(),
+      config.bool('cluster-enabled'),
     );
     this.tracking = new Tracking(this);
     this.clients.onClose((c) => this.tracking.disable(c));

@@ -4,6 +4,7 @@
 // (CLIENT REPLY), output-buffer and query-buffer limits, idle timeouts and disconnects.
 // It runs commands only through the dispatcher and knows none of them.
 
+import type { ExecClock } from '../exec/clock.js';
 import type { Dispatcher } from '../exec/dispatcher.js';
 import type { LogLevel } from '../exec/context.js';
 import { PAUSE_READING_AT, type Connection, type IoStats, type SessionSink } from '../net/connection.js';
@@ -32,6 +33,8 @@ export interface SessionHost {
   holdReplies?(client: Client): boolean;
   /** Makes pending replies safe to send now (writes the AOF) before an early flush. */
   settleReplies?(): void;
+  /** The clock a batch's commands share (one reading per command). */
+  readonly clock: ExecClock;
 }
 
 /** Reply bytes accumulated in one batch past which they are handed to the socket early. */
@@ -117,7 +120,8 @@ export class Sessions implements SessionControl {
   /** A batch of commands from one read: run them in order, then write the replies once. */
   receive(client: Client, batch: string[][]): void {
     if (client.closing) return;
-    client.lastInteraction = Date.now();
+    const wall = Date.now();
+    client.lastInteraction = wall;
     const pending = client.pending;
     if (client.pendingIndex < pending.length || client.blocked || client.postponed || client.waitingDrain) {
       // Parked: later commands queue behind the waiting one, in order.
@@ -125,8 +129,14 @@ export class Sessions implements SessionControl {
       if (pending.length - client.pendingIndex > MAX_PENDING) client.transport.pauseReading();
       return;
     }
-    const start = performance.now();
-    const stop = this.process(client, batch, 0);
+    const clock = this.host.clock;
+    const start = clock.begin(wall);
+    let stop: number;
+    try {
+      stop = this.process(client, batch, 0);
+    } finally {
+      clock.end();
+    }
     if (stop < batch.length) {
       for (let i = stop; i < batch.length; i++) pending.push(batch[i]!);
     }
@@ -180,6 +190,8 @@ export class Sessions implements SessionControl {
       if (client.reply.pendingBytes > FLUSH_AT) {
         this.host.settleReplies?.();
         client.flush();
+        // The write is nobody's command time: the next command starts after it.
+        if (this.host.clock.last >= 0) this.host.clock.last = performance.now();
         if (this.checkOutputLimit(client)) return list.length;
         if (client.transport.queuedBytes > PAUSE_READING_AT) {
           // The peer is not reading: go on when the socket drains, not into unbounded memory.
@@ -262,6 +274,9 @@ export class Sessions implements SessionControl {
 
   /** Closes a client over its output-buffer limit; true when it did. */
   private checkOutputLimit(client: Client): boolean {
+    // Nothing waiting and no soft-limit timer running (every batch that was written at once):
+    // no limit can be broken and nothing to reset, so skip the lookups and the clock read.
+    if (client.obufSoftLimitSince === 0 && client.reply.pendingBytes === 0 && client.transport.queuedBytes === 0) return false;
     const limits = this.outputLimits();
     if (!overOutputLimit(client, limits, Date.now())) return false;
     this.host.log('warning', `Client ${this.describe(client)} scheduled to be closed ASAP for overcoming of output buffer limits.`);

@@ -8,7 +8,6 @@ import type { Db } from '../../keyspace/db.js';
 import { MutableString, stringEncoding, stringOf } from '../../keyspace/types/string.js';
 import { isStringValue, typeName, type Value } from '../../keyspace/value.js';
 import { Err } from '../../resp/errors.js';
-import { keySlot } from '../../util/crc16.js';
 import { parseIntNumber } from '../../util/numbers.js';
 import { Digest, isDigestible, TYPE_IDS } from '../../util/sha1-digest.js';
 import type { CommandSpec } from '../table.js';
@@ -53,7 +52,7 @@ function atoi(s: string): number {
 
 /** The stored value of a key without expiring it (DEBUG looks at what is really stored). */
 function rawLookup(db: Db, key: string): Value | undefined {
-  return db.slotTable(keySlot(key))?.get(key);
+  return db.slotTable(db.slotOf(key))?.get(key);
 }
 
 /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush and load dump.rdb back, synchronously. */

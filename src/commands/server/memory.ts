@@ -5,7 +5,6 @@ import type { Ctx } from '../../exec/context.js';
 import type { MemoryStat } from '../../exec/introspection.js';
 import { Err } from '../../resp/errors.js';
 import type { Reply } from '../../resp/reply.js';
-import { keySlot } from '../../util/crc16.js';
 import { parseInt64 } from '../../util/numbers.js';
 import { keyAt, type CommandSpec } from '../table.js';
 import { replyHelp } from './help.js';
@@ -44,7 +43,7 @@ function usage(ctx: Ctx): void {
   }
   // Like Redis, a logically expired key that is still stored is measured (no expiry here).
   const key = ctx.arg(2);
-  const v = ctx.db.slotTable(keySlot(key))?.get(key);
+  const v = ctx.db.slotTable(ctx.db.slotOf(key))?.get(key);
   if (v === undefined) return ctx.reply.null();
   ctx.reply.integer(keyUsage(key, v, samples));
 }

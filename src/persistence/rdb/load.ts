@@ -6,7 +6,6 @@
 // The databases may be partly filled when an error is thrown: callers load into fresh ones.
 
 import type { Db } from '../../keyspace/db.js';
-import { keySlot } from '../../util/crc16.js';
 import { fail } from './bytes.js';
 import { RdbFileReader, type FileReadOptions, type ReadResult } from './reader.js';
 import type { AccessInfo } from './writer.js';
@@ -58,7 +57,7 @@ export class RdbLoader {
           this.expiredSkipped++;
           return;
         }
-        if (db.slotTable(keySlot(e.key))?.has(e.key)) {
+        if (db.slotTable(db.slotOf(e.key))?.has(e.key)) {
           if (o.allowDuplicates !== true) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
           db.delete(e.key);
         }
