@@ -22,8 +22,18 @@ export interface ChildServer {
 
 const live = new Set<ChildServer>();
 process.on('exit', () => {
-  for (const s of live) s.proc.kill('SIGKILL');
+  for (const s of live) killGroup(s.proc);
 });
+
+/** Ends a server's whole process group (the server and any child it forked). */
+function killGroup(proc: ChildProcess): void {
+  if (proc.pid === undefined) return;
+  try {
+    process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+}
 
 /** Path of the built nodis-server entry (dist/src/main.js). */
 export const NODIS_MAIN = resolve(fileURLToPath(import.meta.url), '../../../src/main.js');
@@ -61,7 +71,9 @@ async function startChild(cmd: string, pre: string[], args: string[], ready: Reg
     const port = at?.port ?? await freePort();
     const dir = at?.dir ?? mkdtempSync(join(tmpdir(), 'nodis-test-'));
     const full = [...pre, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args];
-    const proc = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a forked child (redis-server's BGSAVE for a full sync) can be ended
+    // with it, instead of writing into the temp dir while that is being removed.
+    const proc = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -81,7 +93,8 @@ async function startChild(cmd: string, pre: string[], args: string[], ready: Reg
         if (proc.exitCode === null && proc.signalCode === null) {
           await new Promise<void>((r) => { proc.once('exit', () => r()); proc.kill(signal); });
         }
-        if (!keepDir) rmSync(dir, { recursive: true, force: true });
+        killGroup(proc);
+        if (!keepDir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
       },
     };
     if (ok) {
