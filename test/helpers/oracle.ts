@@ -22,8 +22,31 @@ export interface ChildServer {
 
 const live = new Set<ChildServer>();
 process.on('exit', () => {
-  for (const s of live) s.proc.kill('SIGKILL');
+  for (const s of live) killGroup(s.proc, 'SIGKILL');
 });
+
+/**
+ * Signals the server's whole process group (each child leads its own): redis-server's forked
+ * children (a BGSAVE, a disk-based sync's RDB) outlive a SIGKILL of their parent and would go on
+ * writing into the directory being removed.
+ */
+function killGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (proc.pid !== undefined) process.kill(-proc.pid, signal);
+  } catch {
+    proc.kill(signal);
+  }
+}
+
+/** True while any process of the group led by pid is alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Path of the built nodis-server entry (dist/src/main.js). */
 export const NODIS_MAIN = resolve(fileURLToPath(import.meta.url), '../../../src/main.js');
@@ -61,7 +84,7 @@ async function startChild(cmd: string, pre: string[], args: string[], ready: Reg
     const port = at?.port ?? await freePort();
     const dir = at?.dir ?? mkdtempSync(join(tmpdir(), 'nodis-test-'));
     const full = [...pre, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args];
-    const proc = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -79,9 +102,20 @@ async function startChild(cmd: string, pre: string[], args: string[], ready: Reg
       stop: async (signal = 'SIGKILL', keepDir = false) => {
         live.delete(server);
         if (proc.exitCode === null && proc.signalCode === null) {
-          await new Promise<void>((r) => { proc.once('exit', () => r()); proc.kill(signal); });
+          // Other signals go to the server alone: it stops its own children as part of the test.
+          await new Promise<void>((r) => {
+            proc.once('exit', () => r());
+            if (signal === 'SIGKILL') killGroup(proc, signal);
+            else proc.kill(signal);
+          });
         }
-        if (!keepDir) rmSync(dir, { recursive: true, force: true });
+        if (signal === 'SIGKILL' && proc.pid !== undefined) {
+          // The forked children die with the group; wait (bounded: a reparented zombie may
+          // linger until its new parent reaps it) before touching the files they wrote.
+          const end = Date.now() + 2000;
+          while (groupAlive(proc.pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+        }
+        if (!keepDir) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
       },
     };
     if (ok) {
