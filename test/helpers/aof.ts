@@ -56,3 +56,14 @@ export async function infoField(c: TestClient, name: string): Promise<string> {
   const m = new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(text);
   return m === null ? '' : m[1]!.trim();
 }
+
+/**
+ * Waits until everything the server acknowledged has been written to its AOF file (INFO's
+ * aof_buffer_length is 0). Under appendfsync everysec, Redis and nodis alike hold writes back in
+ * the buffer (up to two seconds) while a background fsync runs, and still send the replies: a
+ * SIGKILL in that window loses acknowledged writes by design. Tests that kill a server and
+ * compare what it reloads must wait for this first.
+ */
+export async function aofWritten(c: TestClient): Promise<void> {
+  await until('the AOF buffer written', async () => (await infoField(c, 'aof_buffer_length')) === '0');
+}

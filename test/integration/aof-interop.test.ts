@@ -13,7 +13,7 @@ import { ListValue } from '../../src/keyspace/types/list.js';
 import { encodeImageSync, RdbBaseEncoder } from '../../src/persistence/aof/image.js';
 import { addNewBase, addNewIncr, emptyManifest, writeManifestFile } from '../../src/persistence/aof/manifest.js';
 import { encodeCommand } from '../../src/persistence/aof/writer.js';
-import { infoField, nodisOn, redisOn, tempDir, until } from '../helpers/aof.js';
+import { aofWritten, infoField, nodisOn, redisOn, tempDir, until } from '../helpers/aof.js';
 import type { ChildServer } from '../helpers/oracle.js';
 import { newKeyspace } from '../helpers/rdb.js';
 import type { TestClient } from '../helpers/resp-client.js';
@@ -90,6 +90,8 @@ describe('AOF interop with redis-server 7.0', () => {
     await rewrite(rc);
     await writeData(rc, 'after');
     const digest = await rc.send('DEBUG', 'DIGEST');
+    // A write held back behind a background fsync (everysec) is lost to a SIGKILL: wait for it.
+    await aofWritten(rc);
     rc.close();
     await redis.stop('SIGKILL', true);
     assert.ok(readdirSync(join(dir, 'appendonlydir')).includes('appendonly.aof.2.base.rdb'));
@@ -102,6 +104,7 @@ describe('AOF interop with redis-server 7.0', () => {
     // nodis goes on appending to Redis's incr file.
     await nc.send('SET', 'from', 'nodis');
     const digest2 = await nc.send('DEBUG', 'DIGEST');
+    await aofWritten(nc);
     nc.close();
     await nodis.stop('SIGKILL', true);
     const back = await track(redisOn(dir));
@@ -118,6 +121,7 @@ describe('AOF interop with redis-server 7.0', () => {
     await rewrite(nc);
     await writeData(nc, 'after');
     const digest = await nc.send('DEBUG', 'DIGEST');
+    await aofWritten(nc);
     nc.close();
     await nodis.stop('SIGKILL', true);
 
