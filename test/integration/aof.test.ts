@@ -1,6 +1,6 @@
 // The append-only file of nodis-server as a process: data survives restarts and SIGKILL (no
-// acknowledged write is lost, with appendfsync always or everysec), BGREWRITEAOF's file layout,
-// automatic rewrites, CONFIG SET appendonly at runtime, the upgrade of an old appendonly.aof,
+// acknowledged write is lost with appendfsync always, at most ~2 s of them with everysec),
+// BGREWRITEAOF's file layout, automatic rewrites, CONFIG SET appendonly at runtime, the upgrade of an old appendonly.aof,
 // and truncated or corrupt files at startup (loaded after truncation, or refused).
 
 import { strict as assert } from 'node:assert';
@@ -255,9 +255,18 @@ describe('AOF: damaged files at startup', () => {
   });
 });
 
+interface Acked {
+  /** The last acknowledged counter value of each client. */
+  acked: number[];
+  /** Per client: [time, acknowledged value] after each pipeline, to look back from the kill. */
+  history: [number, number][][];
+  killedAt: number;
+}
+
 /** Clients INCR their own counters as fast as replies come back until the server dies. */
-async function incrementUntilKilled(s: ChildServer, clients: number, pipeline: number): Promise<number[]> {
+async function incrementUntilKilled(s: ChildServer, clients: number, pipeline: number, runMs: number): Promise<Acked> {
   const acked = new Array<number>(clients).fill(0);
+  const history: [number, number][][] = Array.from({ length: clients }, () => []);
   const conns = await Promise.all(Array.from({ length: clients }, () => s.client()));
   let stop = false;
   const loops = conns.map(async (c, i) => {
@@ -267,34 +276,49 @@ async function incrementUntilKilled(s: ChildServer, clients: number, pipeline: n
         const last = replies[replies.length - 1];
         if (typeof last !== 'number') return;
         acked[i] = last;
+        history[i]!.push([Date.now(), last]);
       }
     } catch {
       // The connection died with the server.
     }
   });
-  await new Promise((r) => setTimeout(r, 400));
+  await new Promise((r) => setTimeout(r, runMs));
+  const killedAt = Date.now();
   await s.stop('SIGKILL', true);
   stop = true;
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 2000))]);
   for (const c of conns) c.close();
-  return acked;
+  return { acked, history, killedAt };
+}
+
+/** The value acknowledged to client i at or before time t (0 when nothing was yet). */
+function ackedAt(a: Acked, i: number, t: number): number {
+  let v = 0;
+  for (const [time, value] of a.history[i]!) if (time <= t) v = value;
+  return v;
 }
 
 describe('AOF: SIGKILL under write load', () => {
   for (const fsync of ['always', 'everysec']) {
-    it(`appendfsync ${fsync}: no acknowledged write is lost`, async () => {
+    // always: no acknowledged write is lost. everysec: as in Redis, a write may wait in memory
+    // behind a running background fsync (up to 2 s) after its reply, so only writes acknowledged
+    // more than that before the kill are guaranteed; the run lasts long enough for fsyncs to run.
+    const title = fsync === 'always' ? 'no acknowledged write is lost' : 'at most the last ~2 s of acknowledged writes are lost';
+    it(`appendfsync ${fsync}: ${title}`, async () => {
       const dir = newDir();
       const s = await start(dir, ['--appendfsync', fsync]);
       const clients = 4;
       const pipeline = 16;
-      const acked = await incrementUntilKilled(s, clients, pipeline);
+      const run = await incrementUntilKilled(s, clients, pipeline, fsync === 'always' ? 400 : 3000);
+      const acked = run.acked;
       assert.ok(acked.every((n) => n > 0), `writes happened: ${acked.join(',')}`);
       const back = await start(dir);
       const c = await back.client();
       for (let i = 0; i < clients; i++) {
         const v = Number(await c.send('GET', `counter:${i}`));
-        // Everything acknowledged is there; at most the pipeline in flight went further.
-        assert.ok(v >= acked[i]! && v <= acked[i]! + pipeline, `counter ${i}: acked ${acked[i]}, loaded ${v}`);
+        // What must be there; at most the pipeline in flight went further than acknowledged.
+        const floor = fsync === 'always' ? acked[i]! : ackedAt(run, i, run.killedAt - 2500);
+        assert.ok(v >= floor && v <= acked[i]! + pipeline, `counter ${i}: acked ${acked[i]}, must have ${floor}, loaded ${v}`);
       }
       c.close();
     });
