@@ -12,7 +12,7 @@ import type { ReplicationApi, RoleInfo } from '../exec/replication-api.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { OutgoingConnection } from '../net/client-connection.js';
 import { encodeCommand } from '../resp/encode.js';
-import { Client, type Transport } from '../session/client.js';
+import { Client } from '../session/client.js';
 import { clientInfoLine } from '../session/client-info.js';
 import type { ClientRegistry } from '../session/client-registry.js';
 import { NO_REPLID, parsePsyncReply, pingReplyOk, psyncRequest, randomHex40 } from './psync.js';
@@ -20,6 +20,7 @@ import { RdbTransferReader, type TransferEvent } from './rdb-transfer.js';
 import { loadPayload, PayloadSink, planLoad, swapInDbs, tempDbs, type DisklessLoad } from './replica-load.js';
 import type { ReplicationState } from './state.js';
 import { PrimaryStreamParser, type StreamCommand } from './stream-parser.js';
+import { PrimaryTransport, STATE_OF, type Cached, type LinkState, type Primary, type ReplyKind, type Transfer } from './replica-link.js';
 
 export interface ReplicaHost {
   readonly config: {
@@ -40,68 +41,6 @@ export interface ReplicaHost {
   /** Frees a client (runs the close hooks, closes its transport). */
   disconnect(client: Client): void;
   countError(text: string): void;
-}
-
-export type LinkState =
-  | 'none' | 'connect' | 'connecting' | 'receive_ping_reply' | 'receive_auth_reply' | 'receive_port_reply'
-  | 'receive_ip_reply' | 'receive_capa_reply' | 'receive_psync_reply' | 'transfer' | 'connected';
-
-type ReplyKind = 'auth' | 'port' | 'ip' | 'capa';
-const STATE_OF: Record<ReplyKind, LinkState> = {
-  auth: 'receive_auth_reply', port: 'receive_port_reply', ip: 'receive_ip_reply', capa: 'receive_capa_reply',
-};
-
-/** What survives a dropped link, so that the next attempt can ask for a partial resync. */
-interface Cached {
-  replid: string;
-  /** Offset of the last byte applied. */
-  offset: number;
-  db: number;
-}
-
-interface Primary {
-  readonly client: Client;
-  readonly link: OutgoingConnection;
-  replid: string;
-  /** Offset of the last byte of a fully applied command (slave_repl_offset). */
-  reploff: number;
-  /** Offset of the last byte read (slave_read_repl_offset). */
-  readReploff: number;
-  lastInteraction: number;
-  /** A pre-PSYNC primary (we fell back to SYNC): it gets no ACKs. */
-  readonly prePsync: boolean;
-  readonly parser: PrimaryStreamParser;
-  /** Commands of a MULTI from the primary, run together at its EXEC. */
-  multi: StreamCommand[] | null;
-}
-
-interface Transfer {
-  readonly reader: RdbTransferReader;
-  sink: PayloadSink | null;
-  /** Payload size (-1 with an EOF mark), bytes read so far. */
-  size: number;
-  read: number;
-}
-
-/** The primary's client writes nowhere: Redis sends no replies to its primary (ACKs go raw). */
-class PrimaryTransport implements Transport {
-  readonly kind = 'tcp';
-  readonly remoteAddress: string;
-  readonly localAddress: string;
-  readonly fd: number;
-
-  constructor(private readonly link: OutgoingConnection) {
-    this.remoteAddress = link.remoteAddress;
-    this.localAddress = link.localAddress;
-    this.fd = link.fd;
-  }
-
-  write(): void {}
-  close(): void { this.link.close(); }
-  closeAfterWrite(): void { this.link.close(); }
-  pauseReading(): void { this.link.pauseReading(); }
-  resumeReading(): void { this.link.resumeReading(); }
-  get queuedBytes(): number { return this.link.queuedBytes; }
 }
 
 export class ReplicaRole implements ReplicationApi {
