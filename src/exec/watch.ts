@@ -175,6 +175,5 @@ export class Watches {
 
 /** True when the key is stored in the db, expired or not, without expiring it. */
 function stored(db: Db, key: string): boolean {
-  const t = db.slotTable(db.slotOf(key));
-  return t !== undefined && t.find(key) !== -1;
+  return db.hasStored(key);
 }

@@ -1,21 +1,24 @@
-// One logical database: its keys partitioned by cluster hash slot, and their expire times.
-// Every modification passes through here so that the before-change hook (forkless snapshots),
-// the change signal (WATCH, tracking, blocked clients) and notifications can never be skipped.
-// Partitioning by slot gives snapshots a stable walk order ("slot < cursor" means "already
-// written"), exact SCAN cursors, and cluster mode its per-slot key sets.
-// Outside cluster mode the slot is the top 14 bits of the key's table hash rather than its
-// CRC16 cluster slot, so that a lookup hashes the key once (see slotOf).
+// One logical database: its keys in one hash-ordered table (key-table.ts), and their expire
+// times. Every modification passes through here so that the before-change hook (forkless
+// snapshots), the change signal (WATCH, tracking, blocked clients) and notifications can never
+// be skipped. A key's slot is the top 14 bits of its table hash, and the table keeps keys in hash
+// order: that gives snapshots a stable walk order ("slot < cursor" means "already written"),
+// SCAN exact cursors, and cluster mode its per-slot key sets. Outside cluster mode the table hash
+// is the key's FNV hash, hashed once per lookup; in cluster mode its top 14 bits are the CRC16
+// cluster slot (see tableHash).
 
-import { keySlot, SLOT_COUNT } from '../util/crc16.js';
-import { KeyTable, keyHash } from './key-table.js';
+import { keySlot } from '../util/crc16.js';
+import { HASH_END, KeyTable, keyHash, SLOT_SHIFT } from './key-table.js';
 import { eventClass } from './notify.js';
 import { typeName, type TypeName, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
 
 export { KeyTable };
 
-/** Outside cluster mode a key's slot is its table hash shifted right by this (top 14 bits). */
-const HASH_SLOT_SHIFT = 32 - 14;
+/** The table hash in cluster mode: the cluster slot on top, 18 bits of the key's hash below. */
+function clusterHash(key: string): number {
+  return ((keySlot(key) << SLOT_SHIFT) | (keyHash(key) & ((1 << SLOT_SHIFT) - 1))) >>> 0;
+}
 
 /** Where the active expire cycle stands in one database (see expire.ts). */
 export interface ExpireCursor {
@@ -25,11 +28,10 @@ export interface ExpireCursor {
 }
 
 export class Db {
-  /** Tables per slot, created on first use. */
-  private tables: (KeyTable | undefined)[] = new Array<KeyTable | undefined>(SLOT_COUNT);
+  /** Every key of this database. */
+  private keys: KeyTable;
   /** Absolute expire times in ms since the epoch. */
   expires = new Map<string, number>();
-  private count = 0;
   /** Running average TTL of sampled volatile keys in ms, as INFO keyspace shows (avg_ttl). */
   avgTtl = 0;
   /** The active expire cycle's position. */
@@ -40,20 +42,24 @@ export class Db {
    * cluster slot (CRC16), which CLUSTER commands and per-slot key sets need. Otherwise by hash.
    */
   private readonly clusterSlots: boolean;
+  /** The table hash of a key (keyHash, or clusterHash in cluster mode). */
+  readonly tableHash: (key: string) => number;
 
   constructor(readonly index: number, private readonly ks: Keyspace) {
     this.clusterSlots = ks.clusterSlots;
+    this.tableHash = this.clusterSlots ? clusterHash : keyHash;
+    this.keys = new KeyTable(this.tableHash);
   }
 
-  get size(): number { return this.count; }
+  get size(): number { return this.keys.size; }
 
   /**
-   * The slot whose table holds a key (what slotTable, SCAN cursors and the before-change hook
-   * mean by slot): the cluster slot in cluster mode, else the top bits of the table hash. Not a
-   * cluster slot outside cluster mode: use util/crc16 keySlot for that.
+   * A key's slot (what snapshots and the before-change hook mean by slot): the top 14 bits of
+   * its table hash, which is the cluster slot in cluster mode. Not a cluster slot outside
+   * cluster mode: use util/crc16 keySlot for that.
    */
   slotOf(key: string): number {
-    return this.clusterSlots ? keySlot(key) : keyHash(key) >>> HASH_SLOT_SHIFT;
+    return this.tableHash(key) >>> SLOT_SHIFT;
   }
 
   // ---- lookups ----
@@ -63,10 +69,8 @@ export class Db {
    * or LFU counter) unless the client asked for NO-TOUCH. No stats, no hooks.
    */
   lookup(key: string): Value | undefined {
-    const h = keyHash(key);
-    const t = this.tables[this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT];
-    if (t === undefined) return undefined;
-    const i = t.find(key, h);
+    const t = this.keys;
+    const i = t.find(key, this.clusterSlots ? clusterHash(key) : keyHash(key));
     if (i === -1) return undefined;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
     if (!this.ks.noTouch) t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
@@ -75,10 +79,8 @@ export class Db {
 
   /** Like lookup but never records an access (TYPE, EXISTS, TTL, OBJECT, internal readers). */
   peek(key: string): Value | undefined {
-    const h = keyHash(key);
-    const t = this.tables[this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT];
-    if (t === undefined) return undefined;
-    const i = t.find(key, h);
+    const t = this.keys;
+    const i = t.find(key, this.clusterSlots ? clusterHash(key) : keyHash(key));
     if (i === -1) return undefined;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
     return t.valueAt(i);
@@ -123,9 +125,8 @@ export class Db {
 
   /** Records an access even for a NO-TOUCH client (the TOUCH command); false when missing. */
   touch(key: string): boolean {
-    const t = this.tables[this.slotOf(key)];
-    if (t === undefined) return false;
-    const i = t.find(key);
+    const t = this.keys;
+    const i = t.find(key, this.tableHash(key));
     if (i === -1) return false;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return false;
     t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
@@ -134,31 +135,38 @@ export class Db {
 
   /** The raw access word of a live key (OBJECT IDLETIME / FREQ, eviction sampling). */
   accessWord(key: string): number | undefined {
-    const t = this.tables[this.slotOf(key)];
-    const i = t === undefined ? -1 : t.find(key);
-    return i === -1 ? undefined : t!.metaAt(i);
+    const i = this.keys.find(key, this.tableHash(key));
+    return i === -1 ? undefined : this.keys.metaAt(i);
   }
 
   /** Overwrites a key's access word (RESTORE IDLETIME/FREQ, replication of LFU data later). */
   setAccessWord(key: string, word: number): void {
-    const t = this.tables[this.slotOf(key)];
-    const i = t === undefined ? -1 : t.find(key);
-    if (i !== -1) t!.setMetaAt(i, word >>> 0);
+    const i = this.keys.find(key, this.tableHash(key));
+    if (i !== -1) this.keys.setMetaAt(i, word >>> 0);
+  }
+
+  /** The stored value of a key, expired or not, without expiring or touching it (DEBUG, MEMORY). */
+  storedValue(key: string): Value | undefined {
+    const i = this.keys.find(key, this.tableHash(key));
+    return i === -1 ? undefined : this.keys.valueAt(i);
+  }
+
+  /** True when the key is stored, expired or not, without expiring it. */
+  hasStored(key: string): boolean {
+    return this.keys.find(key, this.tableHash(key)) !== -1;
   }
 
   // ---- modifications (callers signal with changed() once the command's change is complete) ----
 
   /** Stores a value, replacing any old one. Clears the TTL unless keepTtl (Redis's setKey). */
   set(key: string, value: Value, keepTtl = false): void {
-    const h = keyHash(key);
-    const slot = this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT;
-    this.ks.beforeChange(this, key, slot);
-    let table = this.tables[slot];
-    if (table === undefined) table = this.tables[slot] = new KeyTable();
+    const h = this.clusterSlots ? clusterHash(key) : keyHash(key);
+    this.ks.beforeChange(this, key, h >>> SLOT_SHIFT);
+    const table = this.keys;
     const size = table.size;
     const i = table.set(key, value, this.ks.newAccessWord(), false, h);
     if (table.size !== size) {
-      this.count++;
+      // a new key
     } else if (!this.ks.lfu) {
       // A new value object starts a fresh LRU clock; under LFU the counter carries over and
       // counts this write as an access (Redis's lookupKeyWrite + dbSetValue).
@@ -175,15 +183,12 @@ export class Db {
    */
   store(key: string, value: Value, keepTtl: boolean): boolean {
     if (this.expires.size > 0) this.expireIfNeeded(key);
-    const h = keyHash(key);
-    const slot = this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT;
-    this.ks.beforeChange(this, key, slot);
-    let table = this.tables[slot];
-    if (table === undefined) table = this.tables[slot] = new KeyTable();
+    const h = this.clusterSlots ? clusterHash(key) : keyHash(key);
+    this.ks.beforeChange(this, key, h >>> SLOT_SHIFT);
+    const table = this.keys;
     const size = table.size;
     const i = table.set(key, value, this.ks.newAccessWord(), false, h);
     if (table.size !== size) {
-      this.count++;
       if (this.ks.notifying) this.ks.hooks.notify('n', 'new', key, this.index);
       return true;
     }
@@ -206,15 +211,13 @@ export class Db {
   }
 
   delete(key: string): boolean {
-    const h = keyHash(key);
-    const slot = this.clusterSlots ? keySlot(key) : h >>> HASH_SLOT_SHIFT;
-    const table = this.tables[slot];
-    if (table === undefined) return false;
+    const h = this.clusterSlots ? clusterHash(key) : keyHash(key);
+    const table = this.keys;
     const i = table.find(key, h);
     if (i === -1) return false;
-    this.ks.beforeChange(this, key, slot);
+    // Observers read the table with peekFind, which moves nothing: i stays valid.
+    this.ks.beforeChange(this, key, h >>> SLOT_SHIFT);
     table.deleteAt(i);
-    this.count--;
     if (this.expires.size > 0) this.expires.delete(key);
     return true;
   }
@@ -279,82 +282,49 @@ export class Db {
 
   // ---- whole-database operations ----
 
-  /** Iterates every stored key (including logically expired ones) in slot order. */
-  *entries(): IterableIterator<[string, Value]> {
-    for (let s = 0; s < SLOT_COUNT; s++) {
-      const t = this.tables[s];
-      if (t !== undefined && t.size > 0) yield* t.entries();
-    }
+  /** Iterates every stored key (including logically expired ones); the db must not change meanwhile. */
+  entries(): IterableIterator<[string, Value]> {
+    return this.keys.entries();
   }
 
-  /** Every stored key (including logically expired ones), slot by slot, without a generator. */
+  /** Every stored key (including logically expired ones), without a generator. */
   forEachKey(fn: (key: string) => void): void {
-    for (let s = 0; s < SLOT_COUNT; s++) {
-      const t = this.tables[s];
-      if (t === undefined || t.size === 0) continue;
-      const cap = t.capacity;
-      for (let b = 0; b < cap; b++) {
-        const k = t.keyAt(b);
-        if (k !== undefined) fn(k);
-      }
-    }
+    this.keys.forEach((k) => { fn(k); });
   }
 
-  /** The table of one slot, for snapshots, SCAN and cluster commands (read-only use). */
-  slotTable(slot: number): KeyTable | undefined {
-    return this.tables[slot];
+  /** The key table, for snapshots and introspection (read-only use: peekFind, walks). */
+  get table(): KeyTable {
+    return this.keys;
+  }
+
+  /** Moves entries of a running table resize for about `ms` (the cron's activerehashing). */
+  rehashFor(ms: number): boolean {
+    return this.keys.rehashFor(ms);
   }
 
   /**
-   * One step of SCAN. The cursor packs the slot in its low 14 bits and the position inside the
-   * slot's table above them (reverse-binary, so resizes never skip a key). Collects the keys of
-   * whole buckets until `count` keys or 10×count empty buckets; returns the next cursor, 0 at
-   * the end. Keys are returned as stored: the caller filters expired ones.
+   * One step of SCAN. The cursor is a table hash (keys are kept in hash order, so a cursor means
+   * the same at every table size): collects the keys of whole home buckets from there until
+   * `count` keys or 10×count buckets; returns the next cursor, 0 at the end. A key present for
+   * the whole scan is reported exactly once. Keys are returned as stored: the caller filters
+   * expired ones.
    */
   scan(cursor: number, count: number, out: string[]): number {
-    let slot = cursor % SLOT_COUNT;
-    let v = Math.floor(cursor / SLOT_COUNT);
+    let c = cursor;
     let budget = count * 10;
     const push = (k: string) => { out.push(k); };
-    while (slot < SLOT_COUNT) {
-      const t = this.tables[slot];
-      if (t === undefined || t.size === 0) {
-        slot++;
-        v = 0;
-        continue;
-      }
-      v = t.scanBucket(v, push);
-      if (v === 0) slot++;
+    while (c < HASH_END) {
+      c = this.keys.scanStep(c, push);
       if (out.length >= count || --budget <= 0) break;
     }
-    return slot >= SLOT_COUNT ? 0 : v * SLOT_COUNT + slot;
+    return c >= HASH_END ? 0 : c;
   }
 
   /** A random stored key or undefined when empty (expired keys included: see randomLiveKey). */
   randomKey(rand: () => number = Math.random): string | undefined {
-    if (this.count === 0) return undefined;
-    // A random slot, drawn again while empty: every non-empty slot is equally likely (and its
-    // keys nearly so, hashing spreads them evenly). Taking the next non-empty slot instead would
-    // favour keys that follow long runs of empty slots.
-    for (let tries = 0; tries < 32; tries++) {
-      const t = this.tables[Math.floor(rand() * SLOT_COUNT)];
-      if (t !== undefined && t.size > 0) return t.keyAt(t.randomBucket(rand));
-    }
-    // Few slots in use (a small db): pick the n-th key, uniformly.
-    let n = Math.floor(rand() * this.count);
-    for (let s = 0; s < SLOT_COUNT; s++) {
-      const t = this.tables[s];
-      if (t === undefined || t.size === 0) continue;
-      if (n >= t.size) {
-        n -= t.size;
-        continue;
-      }
-      for (let b = 0; b < t.capacity; b++) {
-        const k = t.keyAt(b);
-        if (k !== undefined && n-- === 0) return k;
-      }
-    }
-    return undefined;
+    if (this.keys.size === 0) return undefined;
+    const t = this.keys;
+    return t.keyAt(t.randomPosition(rand));
   }
 
   /**
@@ -368,7 +338,7 @@ export class Db {
       const key = this.randomKey(rand);
       if (key === undefined) return undefined;
       if (!this.isExpired(key)) return key;
-      const allVolatile = this.expires.size === this.count;
+      const allVolatile = this.expires.size === this.keys.size;
       if (allVolatile && this.ks.hooks.expiryPolicy() !== 'delete' && --tries === 0) return key;
       if (!this.expireIfNeeded(key)) return key;
     }
@@ -379,11 +349,10 @@ export class Db {
    * alive. Dropping the references is all an async flush needs: the collector frees them later.
    */
   clear(notify = true): number {
-    const n = this.count;
+    const n = this.keys.size;
     this.ks.beforeClear(this);
-    this.tables = new Array<KeyTable | undefined>(SLOT_COUNT);
+    this.keys = new KeyTable(this.tableHash);
     this.expires = new Map();
-    this.count = 0;
     this.avgTtl = 0;
     this.expireCursor = { map: null, iter: null };
     if (notify) this.ks.hooks.flushed?.(this.index);
@@ -393,9 +362,8 @@ export class Db {
   /** Exchanges the whole contents with another database (SWAPDB, async loading). */
   swapContents(other: Db): void {
     this.ks.beforeSwap(this, other);
-    [this.tables, other.tables] = [other.tables, this.tables];
+    [this.keys, other.keys] = [other.keys, this.keys];
     [this.expires, other.expires] = [other.expires, this.expires];
-    [this.count, other.count] = [other.count, this.count];
     [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
     [this.expireCursor, other.expireCursor] = [other.expireCursor, this.expireCursor];
   }

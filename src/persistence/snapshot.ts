@@ -6,6 +6,7 @@
 // knows no server, no config and no file names.
 
 import type { Db, KeyTable } from '../keyspace/db.js';
+import type { EntryFn } from '../keyspace/key-table.js';
 import type { ChangeObserver, Keyspace } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/value.js';
 import { SLOT_COUNT } from '../util/crc16.js';
@@ -78,8 +79,10 @@ interface Image {
   readonly index: number;
   /** The Db currently holding this image's tables; changes to it are intercepted. */
   holder: Db | null;
-  /** Tables handed over by a FLUSH (holder null): nothing changes them any more. */
-  frozen: (KeyTable | undefined)[] | null;
+  /** The table handed over by a FLUSH (holder null): nothing changes it any more. */
+  frozen: KeyTable | null;
+  /** The db's table hash (the same for the frozen table). */
+  readonly hashOf: (key: string) => number;
   frozenExpires: Map<string, number> | null;
   readonly size: number;
   readonly volatile: number;
@@ -132,7 +135,7 @@ export class Snapshot implements ChangeObserver {
     let total = 0;
     for (const db of opts.withoutData === true ? [] : ks.dbs) {
       const img: Image = {
-        index: db.index, holder: db, frozen: null, frozenExpires: null, size: db.size, volatile: db.expires.size,
+        index: db.index, holder: db, frozen: null, frozenExpires: null, hashOf: db.tableHash, size: db.size, volatile: db.expires.size,
         slot: db.size === 0 ? SLOT_COUNT : 0, pending: null, pendingKeys: null, pendingPos: 0, done: new Map(), announced: false,
       };
       total += db.size;
@@ -173,7 +176,7 @@ export class Snapshot implements ChangeObserver {
     if (img === undefined || slot < img.slot) return;
     if (slot === img.slot && img.pending !== null) {
       // The slot being walked: write the key now unless the walk already did.
-      if (img.pending.delete(key)) this.writeOutOfOrder(img, db.slotTable(slot), key);
+      if (img.pending.delete(key)) this.writeOutOfOrder(img, db.table, key);
       return;
     }
     let set = img.done.get(slot);
@@ -182,7 +185,7 @@ export class Snapshot implements ChangeObserver {
     // Remembered even when the key does not exist: then it is being created after the start
     // and the walk must not write it.
     set.add(key);
-    this.writeOutOfOrder(img, db.slotTable(slot), key);
+    this.writeOutOfOrder(img, db.table, key);
   }
 
   beforeClear(db: Db): void {
@@ -192,9 +195,7 @@ export class Snapshot implements ChangeObserver {
     this.byHolder.delete(db);
     img.holder = null;
     if (img.slot >= SLOT_COUNT) return;
-    const tables = new Array<KeyTable | undefined>(SLOT_COUNT);
-    for (let s = img.slot; s < SLOT_COUNT; s++) tables[s] = db.slotTable(s);
-    img.frozen = tables;
+    img.frozen = db.table;
     img.frozenExpires = db.expires;
   }
 
@@ -216,8 +217,8 @@ export class Snapshot implements ChangeObserver {
 
   // ---- writing ----
 
-  private tableOf(img: Image, slot: number): KeyTable | undefined {
-    return img.holder !== null ? img.holder.slotTable(slot) : img.frozen![slot];
+  private tableOf(img: Image): KeyTable {
+    return img.holder !== null ? img.holder.table : img.frozen!;
   }
 
   private expireOf(img: Image, key: string): number | undefined {
@@ -239,11 +240,12 @@ export class Snapshot implements ChangeObserver {
     this.keysWritten++;
   }
 
-  private writeOutOfOrder(img: Image, t: KeyTable | undefined, key: string): void {
-    const i = t === undefined ? -1 : t.find(key);
+  private writeOutOfOrder(img: Image, t: KeyTable, key: string): void {
+    // peekFind: the caller (Db) holds a position in this table across the hook.
+    const i = t.peekFind(key, img.hashOf(key));
     if (i === -1) return;
     const before = this.enc.pending;
-    this.emit(img, key, t!.valueAt(i), t!.metaAt(i));
+    this.emit(img, key, t.valueAt(i), t.metaAt(i));
     this.cowBytes += this.enc.pending - before;
   }
 
@@ -263,37 +265,58 @@ export class Snapshot implements ChangeObserver {
         if (r !== null) return r;
         continue;
       }
-      const t = this.tableOf(img, img.slot);
-      if (t === undefined || t.size === 0) {
+      const t = this.tableOf(img);
+      if (t.size === 0) {
+        img.slot = SLOT_COUNT - 1;
         this.endSlot(img);
         continue;
       }
-      if (this.keyDelayUs === 0 && t.size <= WHOLE_SLOT_KEYS) {
-        this.walkWhole(img, t);
+      this.collectSlot(t, img.slot);
+      if (this.keyDelayUs === 0 && this.slotKeys.length <= WHOLE_SLOT_KEYS) {
+        this.walkWhole(img);
         if (performance.now() > deadline) return 'more';
         continue;
       }
-      this.beginPending(img, t);
+      this.beginPending(img);
     }
     return 'done';
   }
 
-  /** Writes a whole slot at once: nothing can change it meanwhile. */
-  private walkWhole(img: Image, t: KeyTable): void {
+  /** The entries of one slot, gathered into slotKeys/slotValues/slotWords. */
+  private readonly slotKeys: string[] = [];
+  private readonly slotValues: Value[] = [];
+  private readonly slotWords: number[] = [];
+  private readonly gather: EntryFn = (k, v, w) => {
+    this.slotKeys.push(k);
+    this.slotValues.push(v);
+    this.slotWords.push(w);
+  };
+
+  private collectSlot(t: KeyTable, slot: number): void {
+    this.slotKeys.length = 0;
+    this.slotValues.length = 0;
+    this.slotWords.length = 0;
+    t.forEachInSlot(slot, this.gather);
+  }
+
+  /** Writes a whole slot at once (gathered just now): nothing can change it meanwhile. */
+  private walkWhole(img: Image): void {
     const skip = img.done.get(img.slot);
-    const cap = t.capacity;
-    for (let b = 0; b < cap; b++) {
-      const k = t.keyAt(b);
-      if (k === undefined || (skip !== undefined && skip.has(k))) continue;
-      this.emit(img, k, t.valueAt(b), t.metaAt(b));
+    const keys = this.slotKeys;
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j]!;
+      if (skip !== undefined && skip.has(k)) continue;
+      this.emit(img, k, this.slotValues[j]!, this.slotWords[j]!);
     }
+    this.slotValues.length = 0;
     this.endSlot(img);
   }
 
-  private beginPending(img: Image, t: KeyTable): void {
+  private beginPending(img: Image): void {
     const skip = img.done.get(img.slot);
     const keys: string[] = [];
-    for (const k of t.keys()) if (skip === undefined || !skip.has(k)) keys.push(k);
+    for (const k of this.slotKeys) if (skip === undefined || !skip.has(k)) keys.push(k);
+    this.slotValues.length = 0;
     img.done.delete(img.slot);
     img.pendingKeys = keys;
     img.pending = new Set(keys);
@@ -308,8 +331,8 @@ export class Snapshot implements ChangeObserver {
       const k = keys[img.pendingPos++]!;
       // Keys changed meanwhile were written by beforeChange and left the pending set.
       if (!pending.delete(k)) continue;
-      const t = this.tableOf(img, img.slot)!;
-      const i = t.find(k);
+      const t = this.tableOf(img);
+      const i = t.peekFind(k, img.hashOf(k));
       // Only a change that bypassed the before-change hook could get here: never write a wrong image.
       if (i === -1) throw new Error(`snapshot: key vanished without the before-change hook (db ${img.index})`);
       this.emit(img, k, t.valueAt(i), t.metaAt(i));

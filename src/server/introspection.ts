@@ -11,11 +11,11 @@ import type { Gate } from '../exec/dispatcher.js';
 import type {
   DebugKnobs, IntrospectionApi, LatencyEventSummary, MemoryStat, SlowlogEntry,
 } from '../exec/introspection.js';
+import type { KeyTable } from '../keyspace/key-table.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { Err } from '../resp/errors.js';
 import type { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
-import { SLOT_COUNT } from '../util/crc16.js';
 import { HdrHistogram } from '../util/hdr-histogram.js';
 import { buildInfo, memoryFigures } from './info.js';
 import { LatencyMonitor } from './latency-monitor.js';
@@ -337,7 +337,7 @@ export class Introspection implements IntrospectionApi {
   htStats(dbIndex: number, full: boolean): string {
     const db = this.host.ks.dbs[dbIndex]!;
     let out = '[Dictionary HT]\n';
-    out += describeTables(db.size, (s) => db.slotTable(s)?.size ?? 0, full);
+    out += describeTable(db.size, db.table, full);
     out += '[Expires HT]\n';
     out += describeMap(db.expires.size, full);
     return out;
@@ -351,33 +351,36 @@ function fmtMb(n: number): string {
   return `${(n / 1024 / 1024).toFixed(2)} MB`;
 }
 
-/** The main table as nodis keeps it: one Map per cluster slot. */
-function describeTables(total: number, slotSize: (slot: number) => number, full: boolean): string {
+/**
+ * The main table as nodis keeps it: one open-addressing table per db (keyspace/key-table.ts).
+ * "Chains" are the runs of keys sharing a home bucket; a resize in progress shows its old table
+ * as Redis shows its rehashing target.
+ */
+function describeTable(total: number, t: KeyTable, full: boolean): string {
   if (total === 0) return 'Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n';
-  let used = 0;
-  let largest = 0;
-  const dist = new Map<number, number>();
-  for (let s = 0; s < SLOT_COUNT; s++) {
-    const n = slotSize(s);
-    if (n === 0) continue;
-    used++;
-    if (n > largest) largest = n;
-    if (full) dist.set(n, (dist.get(n) ?? 0) + 1);
-  }
+  const st = t.stats();
   let out = 'Hash table 0 stats (main hash table):\n' +
-    ` table size: ${SLOT_COUNT}\n` +
-    ` number of elements: ${total}\n`;
+    ` table size: ${st.buckets}\n` +
+    ` number of elements: ${total - st.oldEntries}\n`;
   if (full) {
-    out += ` different slots: ${used}\n` +
+    const counted = total - st.oldEntries;
+    let largest = 0;
+    for (const len of st.homeRuns.keys()) if (len > largest) largest = len;
+    out += ` different slots: ${st.usedHomes}\n` +
       ` max chain length: ${largest}\n` +
-      ` avg chain length (counted): ${(total / used).toFixed(2)}\n` +
-      ` avg chain length (computed): ${(total / used).toFixed(2)}\n` +
+      ` avg chain length (counted): ${st.usedHomes === 0 ? '0.00' : (counted / st.usedHomes).toFixed(2)}\n` +
+      ` avg chain length (computed): ${(counted / st.buckets).toFixed(2)}\n` +
       ' Chain length distribution:\n';
-    const empty = SLOT_COUNT - used;
-    if (empty > 0) out += `   0: ${empty} (${((empty * 100) / SLOT_COUNT).toFixed(2)}%)\n`;
-    for (const [len, count] of [...dist].sort((a, b) => a[0] - b[0])) {
-      out += `   ${len}: ${count} (${((count * 100) / SLOT_COUNT).toFixed(2)}%)\n`;
+    const empty = st.buckets - st.usedHomes;
+    if (empty > 0) out += `   0: ${empty} (${((empty * 100) / st.buckets).toFixed(2)}%)\n`;
+    for (const [len, count] of [...st.homeRuns].sort((a, b) => a[0] - b[0])) {
+      out += `   ${len}: ${count} (${((count * 100) / st.buckets).toFixed(2)}%)\n`;
     }
+  }
+  if (st.oldBuckets > 0) {
+    out += 'Hash table 1 stats (rehashing target):\n' +
+      ` table size: ${st.oldBuckets}\n` +
+      ` number of elements: ${st.oldEntries}\n`;
   }
   return out;
 }

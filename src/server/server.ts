@@ -442,6 +442,11 @@ export class Server implements ExecHost {
     if (this.introspection.debug.pauseCron) return;
     this.introspection.cron(Date.now());
     this.ks.activeExpire.cycle('slow', Math.max(1, this.config.num('hz')), this.config.num('active-expire-effort'));
+    // activerehashing: a key table resize in progress advances by 1 ms per cron run, one db at a
+    // time, as Redis does; commands move entries as well, this finishes it on an idle server.
+    if (this.config.bool('activerehashing')) {
+      for (const db of this.ks.dbs) if (db.rehashFor(1)) break;
+    }
     this.sessions.cron(Date.now());
     this.aof.cron();
     this.replication.cron(Date.now());

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import {
   LFU_INIT_VAL, lfuCounter, lfuIncrement, lfuNewWord, lfuTouch, lruClock, lruIdleMs, LRU_CLOCK_MAX,
 } from '../../src/keyspace/access.js';
-import { KeyTable } from '../../src/keyspace/key-table.js';
+import { HASH_END, KeyTable, keyHash, SLOT_SHIFT, TABLE_SLOTS } from '../../src/keyspace/key-table.js';
 import { Keyspace, type ExpiryPolicy, type KeyspaceHooks } from '../../src/keyspace/keyspace.js';
 
 function makeKs(policy: ExpiryPolicy = 'delete', events: string[] = []): Keyspace {
@@ -23,50 +23,108 @@ function makeKs(policy: ExpiryPolicy = 'delete', events: string[] = []): Keyspac
 }
 
 describe('KeyTable', () => {
-  it('inserts, finds, overwrites and deletes through resizes', () => {
-    const t = new KeyTable();
+  const set = (t: KeyTable, k: string, v: unknown, word = 0) => t.set(k, v as never, word, false, keyHash(k));
+  const find = (t: KeyTable, k: string) => t.find(k, keyHash(k));
+
+  it('inserts, finds, overwrites and deletes through incremental resizes', () => {
+    const t = new KeyTable(keyHash);
     const n = 5000;
-    for (let i = 0; i < n; i++) t.set(`k${i}`, i, 7, false);
+    let sawResize = false;
+    for (let i = 0; i < n; i++) {
+      set(t, `k${i}`, i, 7);
+      if (t.rehashing) sawResize = true;
+      // Every key inserted so far is found, whichever table holds it.
+      if (i % 97 === 0) for (let j = 0; j <= i; j += 13) assert.equal(t.get(`k${j}`), j);
+    }
+    assert.ok(sawResize, 'the table resized incrementally');
     assert.equal(t.size, n);
-    assert.ok(t.capacity >= n / 0.75);
+    while (t.rehash(100));
+    assert.ok(t.capacity * 0.8 >= n);
     for (let i = 0; i < n; i++) assert.equal(t.get(`k${i}`), i);
     assert.equal(t.get('nope'), undefined);
-    t.set('k1', 'one', 9, false);
+    set(t, 'k1', 'one', 9);
     assert.equal(t.get('k1'), 'one');
-    assert.equal(t.metaAt(t.find('k1')), 7, 'overwrite keeps the access word unless asked');
+    assert.equal(t.metaAt(find(t, 'k1')), 7, 'overwrite keeps the access word unless asked');
     for (let i = 0; i < n; i += 2) assert.equal(t.delete(`k${i}`), true);
     assert.equal(t.delete('k0'), false);
     assert.equal(t.size, n / 2);
     for (let i = 1; i < n; i += 2) assert.equal(t.has(`k${i}`), true, `k${i} survives deletions`);
     for (let i = 1; i < n; i += 2) t.delete(`k${i}`);
     assert.equal(t.size, 0);
+    while (t.rehash(100));
     assert.ok(t.capacity <= 8, 'shrinks when emptied');
   });
 
-  it('keeps the access word of moved entries on backward-shift deletion', () => {
-    const t = new KeyTable(64);
-    for (let i = 0; i < 40; i++) t.set(`x${i}`, i, 1000 + i, false);
-    for (let i = 0; i < 40; i += 3) t.delete(`x${i}`);
-    for (let i = 0; i < 40; i++) {
-      if (i % 3 === 0) continue;
-      assert.equal(t.metaAt(t.find(`x${i}`)), 1000 + i);
+  it('keeps the access word of moved entries on backward-shift deletion and on resize', () => {
+    const t = new KeyTable(keyHash, 6);
+    for (let i = 0; i < 400; i++) set(t, `x${i}`, i, 1000 + i);
+    for (let i = 0; i < 400; i += 3) t.delete(`x${i}`);
+    for (let i = 0; i < 400; i++) {
+      if (i % 3 === 0) assert.equal(find(t, `x${i}`), -1);
+      else assert.equal(t.metaAt(find(t, `x${i}`)), 1000 + i);
     }
   });
 
-  it('scan visits every key present for the whole walk, even while the table grows and shrinks', () => {
-    const t = new KeyTable();
-    for (let i = 0; i < 300; i++) t.set(`s${i}`, i, 0, false);
-    const seen = new Set<string>();
-    let v = 0;
+  it('a key being moved by a resize can be read, overwritten and deleted from either table', () => {
+    const t = new KeyTable(keyHash);
+    let i = 0;
+    while (!t.rehashing) set(t, `m${i}`, i++);
+    const before = i;
+    // Mid-resize: overwrite and delete keys that may still be in the old table.
+    for (let j = 0; j < before; j += 2) set(t, `m${j}`, `new${j}`);
+    for (let j = 1; j < before; j += 4) assert.equal(t.delete(`m${j}`), true);
+    for (let j = 0; j < before; j++) {
+      const want = j % 2 === 0 ? `new${j}` : j % 4 === 1 ? undefined : j;
+      assert.equal(t.get(`m${j}`), want, `m${j}`);
+    }
+    let n = 0;
+    t.forEach(() => { n++; });
+    assert.equal(n, t.size);
+  });
+
+  it('walks a hash range and a slot exactly, during a resize too', () => {
+    const t = new KeyTable(keyHash);
+    const keys: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      keys.push(`r${i}`);
+      set(t, `r${i}`, i);
+    }
+    for (const resizing of [true, false]) {
+      if (!resizing) while (t.rehash(100));
+      const seen = new Map<string, number>();
+      for (let slot = 0; slot < TABLE_SLOTS; slot++) {
+        t.forEachInSlot(slot, (k) => {
+          assert.equal(keyHash(k) >>> SLOT_SHIFT, slot);
+          seen.set(k, (seen.get(k) ?? 0) + 1);
+        });
+      }
+      assert.equal(seen.size, keys.length);
+      for (const c of seen.values()) assert.equal(c, 1);
+    }
+  });
+
+  it('scan reports every key present for the whole walk exactly once, across growth and shrinking', () => {
+    const t = new KeyTable(keyHash);
+    for (let i = 0; i < 300; i++) set(t, `s${i}`, i);
+    const seen = new Map<string, number>();
+    let c = 0;
     let step = 0;
-    do {
-      v = t.scanBucket(v, (k) => { seen.add(k); });
+    while (c < HASH_END) {
+      c = t.scanStep(c, (k) => { seen.set(k, (seen.get(k) ?? 0) + 1); });
       step++;
       // Churn: grow with new keys, then delete them, forcing resizes mid-walk.
-      if (step === 50) for (let i = 0; i < 2000; i++) t.set(`tmp${i}`, i, 0, false);
-      if (step === 300) for (let i = 0; i < 2000; i++) t.delete(`tmp${i}`);
-    } while (v !== 0);
-    for (let i = 0; i < 300; i++) assert.ok(seen.has(`s${i}`), `s${i} reported`);
+      if (step === 5) for (let i = 0; i < 4000; i++) set(t, `tmp${i}`, i);
+      if (step === 300) for (let i = 0; i < 4000; i++) t.delete(`tmp${i}`);
+    }
+    for (let i = 0; i < 300; i++) assert.equal(seen.get(`s${i}`), 1, `s${i} reported once`);
+  });
+
+  it('random positions reach every key', () => {
+    const t = new KeyTable(keyHash);
+    for (let i = 0; i < 50; i++) set(t, `p${i}`, i);
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) seen.add(t.keyAt(t.randomPosition(Math.random)));
+    assert.equal(seen.size, 50);
   });
 });
 
@@ -143,16 +201,20 @@ describe('Db', () => {
     const seen = new Set<string>();
     let cursor = 0;
     let calls = 0;
+    const times = new Map<string, number>();
     do {
       const out: string[] = [];
       cursor = db.scan(cursor, 7, out);
-      for (const k of out) seen.add(k);
+      for (const k of out) {
+        seen.add(k);
+        times.set(k, (times.get(k) ?? 0) + 1);
+      }
       calls++;
       if (calls === 20) for (let i = 0; i < 3000; i++) db.set(`{tag}:extra${i}`, i);
       if (calls === 60) for (let i = 0; i < 3000; i++) db.delete(`{tag}:extra${i}`);
     } while (cursor !== 0);
-    for (let i = 0; i < 2000; i++) assert.ok(seen.has(`key:${i}`));
-    for (let i = 0; i < 500; i++) assert.ok(seen.has(`{tag}:${i}`));
+    for (let i = 0; i < 2000; i++) assert.equal(times.get(`key:${i}`), 1);
+    for (let i = 0; i < 500; i++) assert.equal(times.get(`{tag}:${i}`), 1);
     assert.ok(calls > 100, 'COUNT bounds each call');
   });
 

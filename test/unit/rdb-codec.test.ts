@@ -279,7 +279,7 @@ describe('writer and reader', () => {
   it('streams the same bytes in small chunks as in one piece', () => {
     const ks = sampleKeyspace();
     const whole = rdbBuffer({ dbs: ks.dbs, aux: AUX }, { compress: true, checksum: true });
-    const chunks = [...rdbChunks({ dbs: ks.dbs, aux: AUX }, { compress: true, checksum: true }, 100)];
+    const chunks = [...rdbChunks({ dbs: ks.dbs, aux: AUX }, { compress: true, checksum: true }, 40)];
     assert.ok(chunks.length > 5);
     assert.deepEqual(Buffer.concat(chunks), whole);
   });

@@ -212,10 +212,9 @@ export function scan(ctx: Ctx): void {
     }
   }
   const db = ctx.db;
-  // Slot in the low 14 bits, position within the slot's table above (see Db.scan).
-  const cursor = Number(c & 0x3fffn) + Number((c >> 14n) & 0xffffffffn) * 16384;
+  // The cursor is a table hash (see Db.scan); one past the hash space is the end.
   const found: string[] = [];
-  const next = db.scan(cursor, count, found);
+  const next = c >= 0x100000000n ? 0 : db.scan(Number(c), count, found);
   const out: string[] = [];
   for (const k of found) {
     if (pattern !== null && !globMatch(pattern, k)) continue;

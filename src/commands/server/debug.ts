@@ -52,7 +52,7 @@ function atoi(s: string): number {
 
 /** The stored value of a key without expiring it (DEBUG looks at what is really stored). */
 function rawLookup(db: Db, key: string): Value | undefined {
-  return db.slotTable(db.slotOf(key))?.get(key);
+  return db.storedValue(key);
 }
 
 /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush and load dump.rdb back, synchronously. */

@@ -43,7 +43,7 @@ function usage(ctx: Ctx): void {
   }
   // Like Redis, a logically expired key that is still stored is measured (no expiry here).
   const key = ctx.arg(2);
-  const v = ctx.db.slotTable(ctx.db.slotOf(key))?.get(key);
+  const v = ctx.db.storedValue(key);
   if (v === undefined) return ctx.reply.null();
   ctx.reply.integer(keyUsage(key, v, samples));
 }

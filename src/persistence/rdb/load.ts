@@ -57,7 +57,7 @@ export class RdbLoader {
           this.expiredSkipped++;
           return;
         }
-        if (db.slotTable(db.slotOf(e.key))?.has(e.key)) {
+        if (db.hasStored(e.key)) {
           if (o.allowDuplicates !== true) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
           db.delete(e.key);
         }
