@@ -73,7 +73,12 @@ export class Db {
     const i = t.find(key, this.clusterSlots ? clusterHash(key) : keyHash(key));
     if (i === -1) return undefined;
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
-    if (!this.ks.noTouch) t.setMetaAt(i, this.ks.touchedWord(t.metaAt(i)));
+    if (!this.ks.noTouch) {
+      const word = t.metaAt(i);
+      const touched = this.ks.touchedWord(word);
+      // The LRU clock ticks once a second: most accesses leave the word (and the line) as is.
+      if (touched !== word) t.setMetaAt(i, touched);
+    }
     return t.valueAt(i);
   }
 

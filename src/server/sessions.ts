@@ -8,6 +8,7 @@ import type { ExecClock } from '../exec/clock.js';
 import type { Dispatcher } from '../exec/dispatcher.js';
 import type { LogLevel } from '../exec/context.js';
 import { PAUSE_READING_AT, type Connection, type IoStats, type SessionSink } from '../net/connection.js';
+import type { ParserLimits } from '../resp/parser.js';
 import { Err } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import type { ClientRegistry } from '../session/client-registry.js';
@@ -48,6 +49,8 @@ export class Sessions implements SessionControl {
   private readonly postponed = new Set<Client>();
   /** proto-max-bulk-len, refreshed by accept and the cron rather than looked up per argument. */
   private maxBulkLen = 0;
+  /** Each connected client's parser limits, to refresh maxBulkLen in. */
+  private readonly parserLimits = new Map<Client, ParserLimits>();
   private limitsText = '';
   private limits: OutputLimits | null = null;
 
@@ -65,7 +68,7 @@ export class Sessions implements SessionControl {
       return;
     }
     const config = host.config;
-    this.maxBulkLen = config.num('proto-max-bulk-len');
+    this.refreshMaxBulkLen();
     if (host.clients.size >= config.num('maxclients')) {
       host.clients.rejectedConnections++;
       conn.write(`-${Err.maxClients().text}\r\n`);
@@ -81,13 +84,15 @@ export class Sessions implements SessionControl {
     const client = new Client(host.clients.allocateId(), conn, (text) => host.countError(text));
     client.authenticated = config.str('requirepass') === '';
     host.clients.add(client);
-    const maxBulkLen = () => this.maxBulkLen;
+    const limits: ParserLimits = {
+      // Read at every bulk header; the cron refreshes it, so a CONFIG SET applies to connected
+      // clients too (a plain field: a getter here cost about 1% of a GET).
+      maxBulkLen: this.maxBulkLen,
+      authRequired: () => !client.authenticated && config.str('requirepass') !== '',
+    };
+    this.parserLimits.set(client, limits);
     const sink: SessionSink = {
-      limits: {
-        // Read at every bulk header: a CONFIG SET applies to connected clients too (via cron).
-        get maxBulkLen() { return maxBulkLen(); },
-        authRequired: () => !client.authenticated && config.str('requirepass') !== '',
-      },
+      limits,
       io: host.stats,
       commands: (batch) => this.receive(client, batch),
       protocolError: (what) => {
@@ -266,6 +271,7 @@ export class Sessions implements SessionControl {
   private release(client: Client): void {
     if (!this.host.clients.get(client.id)) return;
     this.host.clients.remove(client);
+    this.parserLimits.delete(client);
     this.postponed.delete(client);
     client.pending.length = 0;
     client.pendingIndex = 0;
@@ -300,7 +306,7 @@ export class Sessions implements SessionControl {
 
   /** Idle timeouts and soft output limits, from the server cron. */
   cron(now: number): void {
-    this.maxBulkLen = this.host.config.num('proto-max-bulk-len');
+    this.refreshMaxBulkLen();
     const timeout = this.host.config.num('timeout') * 1000;
     for (const c of this.host.clients) {
       if (c.closing) continue;
@@ -314,6 +320,14 @@ export class Sessions implements SessionControl {
       }
       if (c.obufSoftLimitSince !== 0) this.checkOutputLimit(c);
     }
+  }
+
+  /** proto-max-bulk-len into every connected client's parser limits, when it changed. */
+  private refreshMaxBulkLen(): void {
+    const maxBulkLen = this.host.config.num('proto-max-bulk-len');
+    if (maxBulkLen === this.maxBulkLen) return;
+    this.maxBulkLen = maxBulkLen;
+    for (const limits of this.parserLimits.values()) limits.maxBulkLen = maxBulkLen;
   }
 
   close(): void {

@@ -33,8 +33,11 @@ function bucketIndex(v: number): number {
   return bitLength(v | SUB_BUCKET_MASK) - (SUB_BUCKET_HALF_MAGNITUDE + 1);
 }
 
+/** 2^0 .. 2^52: `2 ** b` with a variable exponent is a call to pow() on the hot path. */
+const POW2 = Array.from({ length: 53 }, (_, i) => 2 ** i);
+
 function subBucketIndex(v: number, bucket: number): number {
-  return Math.floor(v / 2 ** bucket);
+  return Math.floor(v / POW2[bucket]!);
 }
 
 function countsIndex(bucket: number, sub: number): number {
