@@ -3,6 +3,7 @@
 // gate read this table and nothing else.
 
 import type { Ctx } from '../exec/context.js';
+import type { HdrHistogram } from '../util/hdr-histogram.js';
 
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'module' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
@@ -108,6 +109,12 @@ export interface Command {
   readonly keyStep: number;
   /** COMMAND INFO's flags, in Redis's order, movablekeys derived. */
   readonly shownFlags: readonly string[];
+  /** Flags read after every command, precomputed so call() and afterCall test a field. */
+  readonly isFast: boolean;
+  readonly skipSlowlog: boolean;
+  /** skip_monitor or admin: MONITOR does not show the command. */
+  readonly hiddenFromMonitor: boolean;
+  readonly touchesArbitraryKeys: boolean;
 }
 
 export interface CommandStats {
@@ -115,6 +122,8 @@ export interface CommandStats {
   usec: number;
   rejected: number;
   failed: number;
+  /** Latency-tracking histogram (ns), created on the first tracked call; null after a reset. */
+  histogram: HdrHistogram | null;
 }
 
 export interface Family {
@@ -279,12 +288,16 @@ export class CommandTable {
       acl: aclCategories(spec, group),
       subcommands: subs,
       isWrite: spec.flags.includes('write'),
-      stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
+      stats: { calls: 0, usec: 0, rejected: 0, failed: 0, histogram: null },
       keySpecs,
       firstKey: legacy.first,
       lastKey: legacy.last,
       keyStep: legacy.step,
       shownFlags: shownFlags(flags),
+      isFast: flags.has('fast'),
+      skipSlowlog: flags.has('skip_slowlog'),
+      hiddenFromMonitor: flags.has('skip_monitor') || flags.has('admin'),
+      touchesArbitraryKeys: flags.has('touches_arbitrary_keys'),
     };
     if (parent === null) {
       if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} declared twice`);

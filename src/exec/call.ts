@@ -34,7 +34,7 @@ export function call(host: ExecHost, client: Client, cmd: Command, argv: string[
     ks.now = inBatch ? clock.wallAt(start) : Date.now();
     ks.noTouch = client.noTouch;
     host.currentClient = client;
-    if (cmd.flags.has('touches_arbitrary_keys')) prop.noWrap = true;
+    if (cmd.touchesArbitraryKeys) prop.noWrap = true;
   }
   prop.depth++;
   const db = client.dbIndex;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { getHeapStatistics, getHeapSpaceStatistics } from 'node:v8';
 import { resolve } from 'node:path';
-import type { Command, CommandTable } from '../commands/table.js';
+import { flatten, type Command, type CommandTable } from '../commands/table.js';
 import type { ConfigApi, LogLevel } from '../exec/context.js';
 import type { Gate } from '../exec/dispatcher.js';
 import type {
@@ -87,7 +87,6 @@ export class Introspection implements IntrospectionApi {
   readonly settings: HotSettings = {
     slowlogSlowerThan: 10000, slowlogMaxLen: 128, latencyThreshold: 0, latencyTracking: true, percentiles: [50, 99, 99.9],
   };
-  private readonly histograms = new Map<Command, HdrHistogram>();
 
   constructor(readonly host: IntrospectionHost, readonly redisVersion: string, readonly nodisVersion: string) {
     this.monitors = new MonitorFeed((c) => host.scheduleFlush(c), () => host.config.str('unixsocket'));
@@ -109,7 +108,7 @@ export class Introspection implements IntrospectionApi {
     s.eventLoopCycles = 0;
     s.commandUsecSum = 0;
     s.eventLoopUsecSum = 0;
-    this.histograms.clear();
+    for (const cmd of flatten(this.host.table.all())) cmd.stats.histogram = null;
   }
 
   /** Reads a numeric directive that another area may not have declared yet. */
@@ -146,18 +145,14 @@ export class Introspection implements IntrospectionApi {
     this.stats.numCommands++;
     this.stats.commandUsecSum += usec;
     if (s.latencyTracking) {
-      let h = this.histograms.get(cmd);
-      if (h === undefined) {
-        h = new HdrHistogram();
-        this.histograms.set(cmd, h);
-      }
-      h.record(usec * 1000);
+      const st = cmd.stats;
+      (st.histogram ??= new HdrHistogram()).record(usec * 1000);
     }
     if (s.latencyThreshold > 0) {
       const ms = Math.floor(usec / 1000);
-      if (ms >= s.latencyThreshold) this.latency.add(cmd.flags.has('fast') ? 'fast-command' : 'command', ms);
+      if (ms >= s.latencyThreshold) this.latency.add(cmd.isFast ? 'fast-command' : 'command', ms);
     }
-    if (s.slowlogSlowerThan >= 0 && usec >= s.slowlogSlowerThan && !cmd.flags.has('skip_slowlog')) {
+    if (s.slowlogSlowerThan >= 0 && usec >= s.slowlogSlowerThan && !cmd.skipSlowlog) {
       this.slowlog.push(argv, usec, client.transport.remoteAddress, client.name, s.slowlogSlowerThan, s.slowlogMaxLen);
     }
     if (monitor) this.feedMonitor(client, cmd, argv, dbIndex);
@@ -165,7 +160,7 @@ export class Introspection implements IntrospectionApi {
 
   /** The MONITOR line of a command, unless the command is hidden from MONITOR. */
   feedMonitor(client: Client, cmd: Command, argv: readonly string[], dbIndex: number): void {
-    if (this.monitors.size > 0 && !cmd.flags.has('skip_monitor') && !cmd.flags.has('admin')) {
+    if (this.monitors.size > 0 && !cmd.hiddenFromMonitor) {
       this.monitors.feed(client, dbIndex, argv);
     }
   }
@@ -240,7 +235,7 @@ export class Introspection implements IntrospectionApi {
   }
 
   commandHistogram(cmd: Command): HdrHistogram | undefined {
-    return this.histograms.get(cmd);
+    return cmd.stats.histogram ?? undefined;
   }
 
   memoryStats(): readonly MemoryStat[] {

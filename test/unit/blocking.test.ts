@@ -160,7 +160,7 @@ describe('the Blocking mechanism with event waits', () => {
   let resumed: number[];
   /** What a re-run does: park again (true) or end with a reply (false), per client id. */
   let parkAgain: Set<number>;
-  const cmd = { fullName: 'wait', stats: { calls: 0, usec: 0, rejected: 0, failed: 0 } } as unknown as Command;
+  const cmd = { fullName: 'wait', stats: { calls: 0, usec: 0, rejected: 0, failed: 0, histogram: null } } as unknown as Command;
 
   function ctxFor(client: Client, inTransaction = false): Ctx {
     return { client, cmd, argv: ['WAIT'], inTransaction } as unknown as Ctx;
