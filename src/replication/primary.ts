@@ -36,6 +36,11 @@ export interface PrimaryHost {
   readonly sessions: { readonly pause: { readonly active: string | null; hold(purpose: string): void; release(purpose: string): void } };
   log(level: LogLevel, message: string): void;
   disconnect(client: Client): void;
+  /**
+   * INFO stats counters: the image and the stream written to replicas count as replication
+   * output (they are already in the total, written through the client's connection).
+   */
+  readonly stats: { netReplOutputBytes: number };
   /** Parked commands (WAIT waits on REPLICATION_ACK_EVENT). */
   readonly blocking: { signalEvent(event: string): void };
   /** Makes sure beforeSleep runs at the end of this event-loop turn. */
@@ -97,7 +102,9 @@ export class ReplicaLink implements ImageReceiver, FailoverReplica {
     this.since = now;
   }
 
+  /** Image bytes (preamble, payload, EOF mark): replication output. */
   write(data: string | Buffer): void {
+    this.primary.countOutput(data.length);
     this.client.transport.write(data);
   }
 
@@ -375,6 +382,11 @@ export class PrimaryRole implements PrimaryApi {
     link.ackOffset = offset;
   }
 
+  /** INFO total_net_repl_output_bytes. */
+  countOutput(bytes: number): void {
+    this.host.stats.netReplOutputBytes += bytes;
+  }
+
   /** The payload (and for sockets the mark) was handed to the replica's socket. */
   transferDone(link: ReplicaLink): void {
     const t = link.transfer;
@@ -413,7 +425,10 @@ export class PrimaryRole implements PrimaryApi {
     const t = link.client.transport;
     while (r.lag > 0 && t.queuedBytes < HIGH_WATER) {
       const chunks = r.read(HIGH_WATER);
-      for (const c of chunks) t.write(c);
+      for (const c of chunks) {
+        this.host.stats.netReplOutputBytes += c.length;
+        t.write(c);
+      }
     }
   }
 
@@ -516,7 +531,8 @@ export class PrimaryRole implements PrimaryApi {
     this.lastSecond = now;
     const c = this.host.config;
     // Replicas waiting for an image get a newline a second (they read it as "still preparing").
-    for (const l of this.links) if (l.state === 'wait_bgsave' && !l.client.closing) l.write('\n');
+    // Like the +FULLRESYNC line, Redis does not count it as replication output.
+    for (const l of this.links) if (l.state === 'wait_bgsave' && !l.client.closing) l.client.transport.write('\n');
     this.repl.cronPing(c.num('repl-ping-replica-period'), this.links.length, this.failover.holdsPing);
     const ttl = c.num('repl-backlog-ttl');
     if (this.links.length === 0 && this.noReplicasSince !== 0 && ttl > 0 && !this.host.replication.isReplica &&

@@ -41,6 +41,12 @@ export interface ReplicaHost {
   /** Frees a client (runs the close hooks, closes its transport). */
   disconnect(client: Client): void;
   countError(text: string): void;
+  /**
+   * INFO stats counters. What the link reads during the transfer and the stream is replication
+   * input, and counts in the total too (Redis 7); the handshake's replies count nowhere, our
+   * ACKs count as ordinary output (Redis sends them as replies of the primary's client).
+   */
+  readonly stats: { netInputBytes: number; netReplInputBytes: number; netOutputBytes: number };
 }
 
 export class ReplicaRole implements ReplicationApi {
@@ -229,10 +235,13 @@ export class ReplicaRole implements ReplicationApi {
     // A failure may replace the link (reconnect): the rest of this chunk belongs to the old one.
     while (c.length > 0 && this.link === link) {
       if (this.state === 'transfer') {
+        const before = c.length;
         c = this.transferData(c);
+        this.countInput(before - c.length);
         continue;
       }
       if (this.state === 'connected') {
+        this.countInput(c.length);
         this.streamData(c);
         return;
       }
@@ -248,6 +257,12 @@ export class ReplicaRole implements ReplicationApi {
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.handshakeLine(line);
     }
+  }
+
+  private countInput(bytes: number): void {
+    const s = this.host.stats;
+    s.netInputBytes += bytes;
+    s.netReplInputBytes += bytes;
   }
 
   /** A handshake error: drop the link; the cron connects again within a second. */
@@ -629,7 +644,9 @@ export class ReplicaRole implements ReplicationApi {
   private sendAck(): void {
     const p = this.primary;
     if (p === null) return;
-    p.link.write(encodeCommand(['REPLCONF', 'ACK', String(p.reploff)]));
+    const ack = encodeCommand(['REPLCONF', 'ACK', String(p.reploff)]);
+    this.host.stats.netOutputBytes += ack.length;
+    p.link.write(ack);
   }
 
   // ---- losing the link ----
