@@ -12,6 +12,7 @@ import type { ReplicationApi, RoleInfo } from '../exec/replication-api.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { OutgoingConnection } from '../net/client-connection.js';
 import { encodeCommand } from '../resp/encode.js';
+import { Err } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { clientInfoLine } from '../session/client-info.js';
 import type { ClientRegistry } from '../session/client-registry.js';
@@ -47,6 +48,8 @@ export interface ReplicaHost {
    * ACKs count as ordinary output (Redis sends them as replies of the primary's client).
    */
   readonly stats: { netInputBytes: number; netReplInputBytes: number; netOutputBytes: number };
+  /** Parked commands: ended with an error when we become a replica. */
+  readonly blocking: { disconnectAll(errorText: string): number };
 }
 
 export class ReplicaRole implements ReplicationApi {
@@ -137,6 +140,8 @@ export class ReplicaRole implements ReplicationApi {
     this.primaryHost = null;
     // The primary we leave becomes the cached one: the new primary may continue its history.
     if (this.primary !== null) this.dropPrimary(true);
+    // Clients blocked while we were a primary (or blocked on a read here) are told and closed.
+    this.host.blocking.disconnectAll(Err.unblockedRoleChange().text);
     this.primaryHost = host;
     this.primaryPort = port;
     this.cancelHandshake(false);

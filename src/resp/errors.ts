@@ -262,4 +262,6 @@ export const Err = {
   failoverForceNeedsTarget: () => err('ERR FAILOVER with force option requires both a timeout and target HOST and IP.'),
   failoverTargetNotReplica: () => err('ERR FAILOVER target HOST and PORT is not a replica.'),
   failoverTargetNotOnline: () => err('ERR FAILOVER target replica is not online.'),
+  // Replica side: becoming a replica ends every blocked client's wait (replication area)
+  unblockedRoleChange: () => err('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'),
 } as const;
