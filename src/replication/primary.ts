@@ -78,6 +78,8 @@ export class ReplicaLink implements ImageReceiver, FailoverReplica {
   reader: ReplReader | null = null;
   /** Offset the replica acknowledged (REPLCONF ACK), and when (ms). */
   ackOffset = 0;
+  /** Offset the replica reported fsynced to its AOF (REPLCONF ACK ... FACK; WAITAOF). */
+  aofAckOffset = 0;
   ackTime: number;
   /** Sent plain SYNC: it gets no +FULLRESYNC, sends no ACKs and is never timed out for them. */
   readonly prePsync: boolean;
@@ -195,6 +197,7 @@ export class PrimaryRole implements PrimaryApi {
         const link = this.byClient.get(client);
         if (link === undefined || outcome.offset === null) return 'none';
         if (outcome.offset > link.ackOffset) link.ackOffset = outcome.offset;
+        if (outcome.fack !== null && outcome.fack > link.aofAckOffset) link.aofAckOffset = outcome.fack;
         if (outcome.fackValid) link.ackTime = Date.now();
         // A socket image's replica streams only from its first ACK: Redis replicas look for the
         // EOF mark only at the end of a read, so nothing may follow the mark before they answer.
@@ -575,6 +578,21 @@ export class PrimaryRole implements PrimaryApi {
     let n = 0;
     for (const l of this.links) if (l.state === 'online' && l.ackOffset >= offset) n++;
     return n;
+  }
+
+  /** WAITAOF: online replicas that reported `offset` fsynced to their AOF. */
+  aofAckedAtLeast(offset: number): number {
+    let n = 0;
+    for (const l of this.links) if (l.state === 'online' && l.aofAckOffset >= offset) n++;
+    return n;
+  }
+
+  /** Set by the server: our own AOF's fsynced offset, -1 while AOF is off (WAITAOF's local count). */
+  localFsynced: () => number = () => -1;
+
+  /** Our AOF fsynced more: parked WAITAOFs check again. */
+  localFsyncMoved(): void {
+    this.host.blocking.signalEvent(REPLICATION_ACK_EVENT);
   }
 
   /** Online replicas whose last ACK is at most `maxLagSeconds` old (min-replicas-max-lag). */

@@ -549,6 +549,8 @@ export class ReplicaRole implements ReplicationApi {
     ids.clearSecond();
     this.repl.ensureBacklog();
     this.repl.restartAt(this.syncOffset);
+    // The AOF held the old data set: it starts over from the loaded one (Redis does the same).
+    this.restartAof();
     this.attach(this.syncReplid!, this.syncOffset, loaded.streamDb, this.prePsync);
     // The primary streams only after our first ACK (diskless), so send it at once.
     if (!this.prePsync) this.sendAck();
@@ -646,10 +648,23 @@ export class ReplicaRole implements ReplicationApi {
     }
   }
 
+  /** Set by the server: rewrites the AOF from the data set a full sync loaded (when AOF is on). */
+  restartAof: () => void = () => {};
+
+  /** Set by the server: our AOF's fsynced offset, -1 while AOF is off (the FACK of our ACKs). */
+  fsyncedOffset: () => number = () => -1;
+
+  /** Our AOF fsynced more: tell the primary at once (a WAITAOF there may wait for it). */
+  fsyncMoved(): void {
+    if (this.state === 'connected' && !this.primary!.prePsync) this.sendAck();
+  }
+
   private sendAck(): void {
     const p = this.primary;
     if (p === null) return;
-    const ack = encodeCommand(['REPLCONF', 'ACK', String(p.reploff)]);
+    // Redis 7.2 adds FACK while its AOF is on; older primaries ignore what follows the offset.
+    const fsynced = this.fsyncedOffset();
+    const ack = encodeCommand(fsynced === -1 ? ['REPLCONF', 'ACK', String(p.reploff)] : ['REPLCONF', 'ACK', String(p.reploff), 'FACK', String(fsynced)]);
     this.host.stats.netOutputBytes += ack.length;
     p.link.write(ack);
   }

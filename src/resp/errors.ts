@@ -264,4 +264,7 @@ export const Err = {
   failoverTargetNotOnline: () => err('ERR FAILOVER target replica is not online.'),
   // Replica side: becoming a replica ends every blocked client's wait (replication area)
   unblockedRoleChange: () => err('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'),
+  // WAITAOF (replication area, Redis 7.2)
+  waitaofOnReplica: () => err('ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.'),
+  waitaofNoAof: () => err('ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.'),
 } as const;
