@@ -14,7 +14,7 @@ export class ReplicationState {
   buffer: ReplBuffer | null = null;
   /** Feeds the buffer from the propagator; registered only while this server is a primary. */
   private stream: ReplicationStream | null = null;
-  /** master_repl_offset while there is no buffer (Redis does not count without a backlog). */
+  /** master_repl_offset while there is no buffer (it moves then only through `counter`). */
   private bareOffset = 0;
   /**
    * Redis 7.2: a primary with AOF on and no backlog still moves master_repl_offset, by one per
