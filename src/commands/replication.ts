@@ -100,7 +100,60 @@ export const waitFamily = defineFamily('generic', [
       arguments: [{ name: 'numreplicas', type: 'integer' }, { name: 'timeout', type: 'integer' }],
     },
   },
+  {
+    name: 'waitaof', arity: 4, flags: ['noscript'], acl: ['connection'], aclRemove: ['keyspace'],
+    tips: ['request_policy:all_shards', 'response_policy:agg_min'], run: waitaof,
+    doc: {
+      summary: 'Blocks until the writes of this connection were fsynced to the append-only file of this server and/or of a number of replicas, or a timeout.',
+      since: '7.2.0', complexity: 'O(1)',
+      arguments: [{ name: 'numlocal', type: 'integer' }, { name: 'numreplicas', type: 'integer' }, { name: 'timeout', type: 'integer' }],
+    },
+  },
 ]);
+
+/**
+ * WAITAOF numlocal numreplicas timeout(ms) (Redis 7.2): answers [local, replicas], the number of
+ * AOFs (ours: 0 or 1; the replicas' from the FACK of their ACKs) that fsynced the client's own
+ * last write (its woff), once both reach what was asked; otherwise parks like WAIT, on the
+ * replication-ack event, which both replica ACKs and our own fsyncs signal. A re-run checks the
+ * arguments again, so turning AOF off makes a parked local wait fail as in Redis.
+ */
+function waitaof(ctx: Ctx): void {
+  const numlocal = ctx.int(1);
+  if (numlocal < 0 || numlocal > 1) throw Err.valueOutOfRangeBetween('0', '1');
+  const numreplicas = ctx.int(2);
+  if (numreplicas < 0) throw Err.outOfRangePositive('value');
+  const deadline = blockTimeout(ctx, 3, 'ms');
+  if (ctx.server.replication.role().role === 'slave') throw Err.waitaofOnReplica();
+  if (numlocal > 0 && !ctx.server.config.bool('appendonly')) throw Err.waitaofNoAof();
+  const primary = ctx.server.primary;
+  const woff = ctx.client.woff;
+  const local = primary.localFsynced() >= woff ? 1 : 0;
+  const replicas = primary.aofAckedAtLeast(woff);
+  if (local >= numlocal && replicas >= numreplicas) {
+    ctx.reply.array(2);
+    ctx.reply.integer(local);
+    ctx.reply.integer(replicas);
+    return;
+  }
+  const blocking = ctx.server.blocking;
+  const first = blocking.rerunning !== ctx.client;
+  const parked = blocking.park(ctx, {
+    keys: [], type: null, event: REPLICATION_ACK_EVENT, deadline,
+    timedOut: (reply, client) => {
+      reply.array(2);
+      reply.integer(primary.localFsynced() >= client.woff ? 1 : 0);
+      reply.integer(primary.aofAckedAtLeast(client.woff));
+    },
+  });
+  if (!parked) {
+    ctx.reply.array(2);
+    ctx.reply.integer(local);
+    ctx.reply.integer(replicas);
+  } else if (first) {
+    primary.requestAck();
+  }
+}
 
 function sync(ctx: Ctx): void {
   const e = ctx.server.primary.sync(ctx.client, ctx.argv);

@@ -46,7 +46,6 @@ export const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
   ['readonly', 'not implemented yet: cluster mode (roadmap item 4)'],
   ['readwrite', 'not implemented yet: cluster mode (roadmap item 4)'],
   ['migrate', 'not implemented yet: cluster mode (roadmap item 4)'],
-  ['waitaof', 'not implemented yet: WAITAOF (needs AOF fsync offsets reported by replicas)'],
   ['geoadd', 'not implemented yet: geo commands (roadmap item 1)'],
   ['geodist', 'not implemented yet: geo commands (roadmap item 1)'],
   ['geohash', 'not implemented yet: geo commands (roadmap item 1)'],

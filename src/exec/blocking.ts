@@ -316,6 +316,25 @@ export class Blocking {
     return true;
   }
 
+  /**
+   * The server becomes a replica (REPLICAOF host port, FAILOVER): every parked command gets the
+   * error and its client is closed once the reply is written, as Redis does. Clients held by a
+   * pause are not parked here (Redis's postponed clients are spared too): they run once it ends.
+   * Returns how many were ended.
+   */
+  disconnectAll(errorText: string): number {
+    let n = 0;
+    for (const w of [...this.byClient.values()]) {
+      if (!w.client.blocked) continue;
+      this.finish(w, errorText);
+      w.client.closeAfterReply = true;
+      this.toResume.push(w.client);
+      n++;
+    }
+    if (n > 0) this.workPending();
+    return n;
+  }
+
   /** Ends a wait with the timeout reply (or an error): stats count the command once. */
   private finish(w: Waiter, errorText: string | null): void {
     this.remove(w);

@@ -42,6 +42,10 @@ export interface PrimaryApi {
   ackedAtLeast(offset: number): number;
   /** WAIT parked a client: one REPLCONF GETACK * goes to the replicas at the end of this turn. */
   requestAck(): void;
+  /** WAITAOF: online replicas that reported `offset` fsynced to their AOF (REPLCONF ACK ... FACK). */
+  aofAckedAtLeast(offset: number): number;
+  /** WAITAOF: our AOF's fsynced replication offset, -1 while AOF is off. */
+  localFsynced(): number;
   /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms], parsed: null when it started, else the error. */
   startFailover(req: { target: { host: string; port: number } | null; timeoutMs: number; force: boolean }): CommandError | null;
   /** FAILOVER ABORT: false when no failover is in progress. */

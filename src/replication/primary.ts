@@ -36,6 +36,11 @@ export interface PrimaryHost {
   readonly sessions: { readonly pause: { readonly active: string | null; hold(purpose: string): void; release(purpose: string): void } };
   log(level: LogLevel, message: string): void;
   disconnect(client: Client): void;
+  /**
+   * INFO stats counters: the image and the stream written to replicas count as replication
+   * output (they are already in the total, written through the client's connection).
+   */
+  readonly stats: { netReplOutputBytes: number };
   /** Parked commands (WAIT waits on REPLICATION_ACK_EVENT). */
   readonly blocking: { signalEvent(event: string): void };
   /** Makes sure beforeSleep runs at the end of this event-loop turn. */
@@ -73,6 +78,8 @@ export class ReplicaLink implements ImageReceiver, FailoverReplica {
   reader: ReplReader | null = null;
   /** Offset the replica acknowledged (REPLCONF ACK), and when (ms). */
   ackOffset = 0;
+  /** Offset the replica reported fsynced to its AOF (REPLCONF ACK ... FACK; WAITAOF). */
+  aofAckOffset = 0;
   ackTime: number;
   /** Sent plain SYNC: it gets no +FULLRESYNC, sends no ACKs and is never timed out for them. */
   readonly prePsync: boolean;
@@ -97,7 +104,9 @@ export class ReplicaLink implements ImageReceiver, FailoverReplica {
     this.since = now;
   }
 
+  /** Image bytes (preamble, payload, EOF mark): replication output. */
   write(data: string | Buffer): void {
+    this.primary.countOutput(data.length);
     this.client.transport.write(data);
   }
 
@@ -188,6 +197,7 @@ export class PrimaryRole implements PrimaryApi {
         const link = this.byClient.get(client);
         if (link === undefined || outcome.offset === null) return 'none';
         if (outcome.offset > link.ackOffset) link.ackOffset = outcome.offset;
+        if (outcome.fack !== null && outcome.fack > link.aofAckOffset) link.aofAckOffset = outcome.fack;
         if (outcome.fackValid) link.ackTime = Date.now();
         // A socket image's replica streams only from its first ACK: Redis replicas look for the
         // EOF mark only at the end of a read, so nothing may follow the mark before they answer.
@@ -375,6 +385,11 @@ export class PrimaryRole implements PrimaryApi {
     link.ackOffset = offset;
   }
 
+  /** INFO total_net_repl_output_bytes. */
+  countOutput(bytes: number): void {
+    this.host.stats.netReplOutputBytes += bytes;
+  }
+
   /** The payload (and for sockets the mark) was handed to the replica's socket. */
   transferDone(link: ReplicaLink): void {
     const t = link.transfer;
@@ -413,7 +428,10 @@ export class PrimaryRole implements PrimaryApi {
     const t = link.client.transport;
     while (r.lag > 0 && t.queuedBytes < HIGH_WATER) {
       const chunks = r.read(HIGH_WATER);
-      for (const c of chunks) t.write(c);
+      for (const c of chunks) {
+        this.host.stats.netReplOutputBytes += c.length;
+        t.write(c);
+      }
     }
   }
 
@@ -516,7 +534,8 @@ export class PrimaryRole implements PrimaryApi {
     this.lastSecond = now;
     const c = this.host.config;
     // Replicas waiting for an image get a newline a second (they read it as "still preparing").
-    for (const l of this.links) if (l.state === 'wait_bgsave' && !l.client.closing) l.write('\n');
+    // Like the +FULLRESYNC line, Redis does not count it as replication output.
+    for (const l of this.links) if (l.state === 'wait_bgsave' && !l.client.closing) l.client.transport.write('\n');
     this.repl.cronPing(c.num('repl-ping-replica-period'), this.links.length, this.failover.holdsPing);
     const ttl = c.num('repl-backlog-ttl');
     if (this.links.length === 0 && this.noReplicasSince !== 0 && ttl > 0 && !this.host.replication.isReplica &&
@@ -559,6 +578,21 @@ export class PrimaryRole implements PrimaryApi {
     let n = 0;
     for (const l of this.links) if (l.state === 'online' && l.ackOffset >= offset) n++;
     return n;
+  }
+
+  /** WAITAOF: online replicas that reported `offset` fsynced to their AOF. */
+  aofAckedAtLeast(offset: number): number {
+    let n = 0;
+    for (const l of this.links) if (l.state === 'online' && l.aofAckOffset >= offset) n++;
+    return n;
+  }
+
+  /** Set by the server: our own AOF's fsynced offset, -1 while AOF is off (WAITAOF's local count). */
+  localFsynced: () => number = () => -1;
+
+  /** Our AOF fsynced more: parked WAITAOFs check again. */
+  localFsyncMoved(): void {
+    this.host.blocking.signalEvent(REPLICATION_ACK_EVENT);
   }
 
   /** Online replicas whose last ACK is at most `maxLagSeconds` old (min-replicas-max-lag). */

@@ -12,6 +12,7 @@ import type { ReplicationApi, RoleInfo } from '../exec/replication-api.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { OutgoingConnection } from '../net/client-connection.js';
 import { encodeCommand } from '../resp/encode.js';
+import { Err } from '../resp/errors.js';
 import { Client } from '../session/client.js';
 import { clientInfoLine } from '../session/client-info.js';
 import type { ClientRegistry } from '../session/client-registry.js';
@@ -41,6 +42,14 @@ export interface ReplicaHost {
   /** Frees a client (runs the close hooks, closes its transport). */
   disconnect(client: Client): void;
   countError(text: string): void;
+  /**
+   * INFO stats counters. What the link reads during the transfer and the stream is replication
+   * input, and counts in the total too (Redis 7); the handshake's replies count nowhere, our
+   * ACKs count as ordinary output (Redis sends them as replies of the primary's client).
+   */
+  readonly stats: { netInputBytes: number; netReplInputBytes: number; netOutputBytes: number };
+  /** Parked commands: ended with an error when we become a replica. */
+  readonly blocking: { disconnectAll(errorText: string): number };
 }
 
 export class ReplicaRole implements ReplicationApi {
@@ -131,6 +140,8 @@ export class ReplicaRole implements ReplicationApi {
     this.primaryHost = null;
     // The primary we leave becomes the cached one: the new primary may continue its history.
     if (this.primary !== null) this.dropPrimary(true);
+    // Clients blocked while we were a primary (or blocked on a read here) are told and closed.
+    this.host.blocking.disconnectAll(Err.unblockedRoleChange().text);
     this.primaryHost = host;
     this.primaryPort = port;
     this.cancelHandshake(false);
@@ -229,10 +240,13 @@ export class ReplicaRole implements ReplicationApi {
     // A failure may replace the link (reconnect): the rest of this chunk belongs to the old one.
     while (c.length > 0 && this.link === link) {
       if (this.state === 'transfer') {
+        const before = c.length;
         c = this.transferData(c);
+        this.countInput(before - c.length);
         continue;
       }
       if (this.state === 'connected') {
+        this.countInput(c.length);
         this.streamData(c);
         return;
       }
@@ -248,6 +262,12 @@ export class ReplicaRole implements ReplicationApi {
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.handshakeLine(line);
     }
+  }
+
+  private countInput(bytes: number): void {
+    const s = this.host.stats;
+    s.netInputBytes += bytes;
+    s.netReplInputBytes += bytes;
   }
 
   /** A handshake error: drop the link; the cron connects again within a second. */
@@ -529,6 +549,8 @@ export class ReplicaRole implements ReplicationApi {
     ids.clearSecond();
     this.repl.ensureBacklog();
     this.repl.restartAt(this.syncOffset);
+    // The AOF held the old data set: it starts over from the loaded one (Redis does the same).
+    this.restartAof();
     this.attach(this.syncReplid!, this.syncOffset, loaded.streamDb, this.prePsync);
     // The primary streams only after our first ACK (diskless), so send it at once.
     if (!this.prePsync) this.sendAck();
@@ -626,10 +648,25 @@ export class ReplicaRole implements ReplicationApi {
     }
   }
 
+  /** Set by the server: rewrites the AOF from the data set a full sync loaded (when AOF is on). */
+  restartAof: () => void = () => {};
+
+  /** Set by the server: our AOF's fsynced offset, -1 while AOF is off (the FACK of our ACKs). */
+  fsyncedOffset: () => number = () => -1;
+
+  /** Our AOF fsynced more: tell the primary at once (a WAITAOF there may wait for it). */
+  fsyncMoved(): void {
+    if (this.state === 'connected' && !this.primary!.prePsync) this.sendAck();
+  }
+
   private sendAck(): void {
     const p = this.primary;
     if (p === null) return;
-    p.link.write(encodeCommand(['REPLCONF', 'ACK', String(p.reploff)]));
+    // Redis 7.2 adds FACK while its AOF is on; older primaries ignore what follows the offset.
+    const fsynced = this.fsyncedOffset();
+    const ack = encodeCommand(fsynced === -1 ? ['REPLCONF', 'ACK', String(p.reploff)] : ['REPLCONF', 'ACK', String(p.reploff), 'FACK', String(fsynced)]);
+    this.host.stats.netOutputBytes += ack.length;
+    p.link.write(ack);
   }
 
   // ---- losing the link ----

@@ -3,7 +3,7 @@
 // that feeds the buffer while this server is a primary. replica.ts drives it on the replica side;
 // the primary side (primary.ts) serves replicas from the same buffer and sets the two hooks.
 
-import type { Propagator } from '../exec/propagate.js';
+import type { PropagationTarget, Propagator } from '../exec/propagate.js';
 import { ReplIds } from './psync.js';
 import { ReplBuffer, TRIM_BLOCKS_PER_SLEEP } from './repl-buffer.js';
 import { ReplicationStream } from './stream.js';
@@ -14,8 +14,19 @@ export class ReplicationState {
   buffer: ReplBuffer | null = null;
   /** Feeds the buffer from the propagator; registered only while this server is a primary. */
   private stream: ReplicationStream | null = null;
-  /** master_repl_offset while there is no buffer (Redis does not count without a backlog). */
+  /** master_repl_offset while there is no buffer (it moves then only through `counter`). */
   private bareOffset = 0;
+  /**
+   * Redis 7.2: a primary with AOF on and no backlog still moves master_repl_offset, by one per
+   * propagated command, so that WAITAOF can tell which writes an fsync covered. This target does
+   * that while it is registered (syncCounter decides).
+   */
+  private readonly counter: PropagationTarget = { feed: () => { this.bareOffset++; } };
+  private counting = false;
+  /** Set by the server: AOF is on (or being turned on). */
+  aofOn: () => boolean = () => false;
+  /** Set by the server: we follow a primary (its stream moves our offset, not our writes). */
+  isReplica: () => boolean = () => false;
 
   /** Set by the primary side: bytes were appended (its replicas' readers have more to send). */
   appended: () => void = () => {};
@@ -36,7 +47,17 @@ export class ReplicationState {
   /** Creates the backlog at the current offset if there is none (Redis's createReplicationBacklog). */
   ensureBacklog(): ReplBuffer {
     this.buffer ??= new ReplBuffer({ offset: this.bareOffset, backlogSize: this.backlogSize() });
+    this.syncCounter();
     return this.buffer;
+  }
+
+  /** Registers or removes the offset counter (see `counter`); also run from the cron. */
+  syncCounter(): void {
+    const want = this.buffer === null && this.aofOn() && !this.isReplica();
+    if (want === this.counting) return;
+    this.counting = want;
+    if (want) this.propagator.addTarget(this.counter);
+    else this.propagator.removeTarget(this.counter);
   }
 
   /** A new history begins at `offset` (after a full sync): the backlog's old content is void. */
@@ -93,6 +114,7 @@ export class ReplicationState {
     if (this.stream !== null) this.propagator.removeTarget(this.stream);
     this.stream = null;
     this.buffer = null;
+    this.syncCounter();
   }
 
   /**
@@ -113,6 +135,7 @@ export class ReplicationState {
 
   /** This server is a primary from now on: its own writes feed the backlog (when one exists). */
   becomePrimary(): void {
+    this.syncCounter();
     if (this.buffer === null || this.stream !== null) return;
     this.stream = new ReplicationStream(this.buffer);
     const stream = this.stream;
@@ -124,6 +147,7 @@ export class ReplicationState {
 
   /** This server follows a primary: its stream is the primary's (proxied), not its own. */
   becomeReplica(): void {
+    this.syncCounter();
     if (this.stream === null) return;
     this.propagator.removeTarget(this.stream);
     this.bareOffset = this.stream.offset;
@@ -138,5 +162,7 @@ export class ReplicationState {
   /** Frees trimmed blocks a little at a time (from the cron). */
   trim(): void {
     if (this.buffer !== null && this.buffer.trimPending) this.buffer.trim(TRIM_BLOCKS_PER_SLEEP);
+    // AOF turned on or off since: follow it within a cron tick.
+    this.syncCounter();
   }
 }

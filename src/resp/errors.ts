@@ -262,4 +262,9 @@ export const Err = {
   failoverForceNeedsTarget: () => err('ERR FAILOVER with force option requires both a timeout and target HOST and IP.'),
   failoverTargetNotReplica: () => err('ERR FAILOVER target HOST and PORT is not a replica.'),
   failoverTargetNotOnline: () => err('ERR FAILOVER target replica is not online.'),
+  // Replica side: becoming a replica ends every blocked client's wait (replication area)
+  unblockedRoleChange: () => err('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'),
+  // WAITAOF (replication area, Redis 7.2)
+  waitaofOnReplica: () => err('ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.'),
+  waitaofNoAof: () => err('ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.'),
 } as const;

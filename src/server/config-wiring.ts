@@ -50,6 +50,8 @@ export function resetServerStats(server: Server): void {
   s.errorCodes.clear();
   s.netInputBytes = 0;
   s.netOutputBytes = 0;
+  s.netReplInputBytes = 0;
+  s.netReplOutputBytes = 0;
   const ks = server.ks.stats;
   ks.keyspaceHits = 0;
   ks.keyspaceMisses = 0;

@@ -109,6 +109,8 @@ export class Lifecycle {
       this.resolveClosed();
       return false;
     }
+    // With AOF on, writes move the replication offset from the first one (WAITAOF).
+    this.server.repl.syncCounter();
     if (tcp) log.log('notice', 'Ready to accept connections tcp');
     if (this.config.str('unixsocket') !== '') log.log('notice', 'Ready to accept connections unix');
     if (this.opts.signals) this.installSignals();

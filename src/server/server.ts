@@ -180,6 +180,18 @@ export class Server implements ExecHost {
     this.dispatcher.addGate(this.primary.waits.gate());
     this.dispatcher.addGate(replicaGate(this.replication, this.ks, config));
     config.onApply(['repl-backlog-size'], () => this.repl.resize());
+    // WAITAOF (Redis 7.2): AOF fsyncs are tracked by replication offset, reported by replicas.
+    this.repl.aofOn = () => this.aof.state !== 'off';
+    this.repl.isReplica = () => this.replication.isReplica;
+    config.onApply(['appendonly'], () => this.repl.syncCounter());
+    this.aof.replOffset = () => this.repl.offset;
+    this.aof.fsyncedMoved = () => {
+      if (this.replication.isReplica) this.replication.fsyncMoved();
+      else this.primary.localFsyncMoved();
+    };
+    this.primary.localFsynced = () => this.aof.fsyncedReploff;
+    this.replication.fsyncedOffset = () => this.aof.fsyncedReploff;
+    this.replication.restartAof = () => this.aof.restartAfterSync();
     if (config.str('replicaof') !== '') this.replication.configure(config.str('replicaof'));
     this.blocking = this.createBlocking();
     this.clients.onClose((c) => this.blocking.clientClosed(c));

@@ -44,6 +44,13 @@ export class ServerStats {
   errorCodesOverflow = false;
   netInputBytes = 0;
   netOutputBytes = 0;
+  /**
+   * Replication traffic, also counted in the two totals above (Redis 7's rule): on a replica the
+   * bytes read from its primary during the transfer and the stream, on a primary the image and
+   * the stream written to replicas.
+   */
+  netReplInputBytes = 0;
+  netReplOutputBytes = 0;
   /** Writes of replies to client sockets. */
   writes = 0;
   /** Batches of commands read and replied (nodis's event-loop passes). */
@@ -55,6 +62,8 @@ export class ServerStats {
   readonly opsPerSec = new InstantMetric();
   readonly netInputKbps = new InstantMetric();
   readonly netOutputKbps = new InstantMetric();
+  readonly netReplInputKbps = new InstantMetric();
+  readonly netReplOutputKbps = new InstantMetric();
   readonly cyclesPerSec = new InstantMetric();
   /** Rate of eventLoopUsecSum: divided by cyclesPerSec it gives µs per cycle. */
   readonly loopUsecPerCycle = new InstantMetric();
@@ -82,6 +91,8 @@ export class ServerStats {
     this.opsPerSec.sample(this.numCommands, nowMs);
     this.netInputKbps.sample(this.netInputBytes / 1024, nowMs);
     this.netOutputKbps.sample(this.netOutputBytes / 1024, nowMs);
+    this.netReplInputKbps.sample(this.netReplInputBytes / 1024, nowMs);
+    this.netReplOutputKbps.sample(this.netReplOutputBytes / 1024, nowMs);
     this.cyclesPerSec.sample(this.eventLoopCycles, nowMs);
     this.loopUsecPerCycle.sample(this.eventLoopUsecSum, nowMs);
   }

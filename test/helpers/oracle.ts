@@ -66,6 +66,11 @@ export function restartNodis(old: ChildServer, args: string[] = []): Promise<Chi
   return startChild(process.execPath, [NODIS_MAIN], args, /Ready to accept connections/, { port: old.port, dir: old.dir });
 }
 
+/** Starts redis-server again on the port and dir of a stopped one (see restartNodis). */
+export function restartRedis(old: ChildServer, args: string[] = []): Promise<ChildServer> {
+  return startChild('redis-server', [], args, /Ready to accept connections/, { port: old.port, dir: old.dir });
+}
+
 async function startChild(cmd: string, pre: string[], args: string[], ready: RegExp, at?: { port: number; dir: string }): Promise<ChildServer> {
   for (let attempt = 0; ; attempt++) {
     const port = at?.port ?? await freePort();

@@ -85,6 +85,10 @@ export class AofService {
   private nextDelayMinutes = 0;
   private nextRewriteTime = 0;
   private registered = false;
+  /** master_repl_offset (set by the server: the writer records which offsets an fsync covers). */
+  replOffset: () => number = () => 0;
+  /** Called when the fsynced offset moved (WAITAOF; a replica reports it with its next ACK). */
+  fsyncedMoved: () => void = () => {};
 
   constructor(private readonly host: AofHost, private readonly replayer: LoadReplayer) {
     this.writer = new AofWriter({
@@ -95,6 +99,8 @@ export class AofService {
         this.onFatal();
       },
       requestFlush: () => host.requestFlush(),
+      replOffset: () => this.replOffset(),
+      fsyncedMoved: () => this.fsyncedMoved(),
     });
     this.syncSettings();
     const c = host.config;
@@ -127,6 +133,14 @@ export class AofService {
 
   get rewriting(): boolean {
     return this.job !== null;
+  }
+
+  /**
+   * Redis's fsynced_reploff: the replication offset whose writes are all fsynced to the AOF, -1
+   * while AOF is off or its first rewrite has not finished (nothing is durable in it yet).
+   */
+  get fsyncedReploff(): number {
+    return this.state === 'on' ? this.writer.fsyncedReploff : -1;
   }
 
   // ---- startup ----
@@ -482,7 +496,11 @@ export class AofService {
     if (w.fd !== -1) {
       // Everything was written; the old file is fsynced and closed off the main thread.
       const old = w.fd;
-      w.whenFsyncIdle(() => fdatasync(old, () => closeAsync(old, () => {})));
+      const covers = w.writtenUpTo;
+      w.whenFsyncIdle(() => fdatasync(old, (e) => {
+        if (!e) w.fsyncedUpTo(covers);
+        closeAsync(old, () => {});
+      }));
       w.fsyncOffset = w.currentSize;
       w.lastFsync = Math.floor(Date.now() / 1000);
     }
@@ -581,8 +599,22 @@ export class AofService {
 
   // ---- CONFIG SET appendonly ----
 
+  /**
+   * A replica replaced its data set with its primary's (a full sync): the AOF starts over from
+   * it, with a rewrite, as Redis's restartAOFAfterSYNC does. Nothing when AOF is off.
+   */
+  restartAfterSync(): void {
+    if (this.state === 'off') return;
+    this.stopAppendOnly();
+    if (!this.startAppendOnly()) {
+      this.host.log('warning', 'Failed enabling the AOF after successful master synchronization!');
+    }
+  }
+
   private startAppendOnly(): boolean {
     this.state = 'wait-rewrite';
+    // The first rewrite's image holds everything up to now; it counts once the rewrite is done.
+    this.writer.resetFsynced(this.replOffset());
     if (this.job !== null) {
       this.host.log('warning', 'AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.');
       this.killRewrite();
@@ -617,6 +649,8 @@ export class AofService {
     this.killRewrite();
     this.writer.buf = '';
     this.unregister();
+    // A WAITAOF waiting for a local fsync now fails (it runs again and sees AOF off).
+    this.fsyncedMoved();
   }
 
   private closeWriterFd(): void {

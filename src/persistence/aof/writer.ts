@@ -18,6 +18,10 @@ export interface AofWriterHost {
   fatal(message: string): void;
   /** Asks for flush() before the next replies leave (once per buffered batch). */
   requestFlush(): void;
+  /** master_repl_offset now (WAITAOF: which stream offset a write or an fsync covers). */
+  replOffset(): number;
+  /** fsyncedReploff moved (WAITAOF waiters may be satisfied). */
+  fsyncedMoved(): void;
 }
 
 /** The RESP form of one command, as Redis writes it to the AOF (latin1 text). */
@@ -63,6 +67,13 @@ export class AofWriter implements PropagationTarget {
   private lastErrorLog = 0;
   private curTimestamp = 0;
   private flushRequested = false;
+  /**
+   * Redis's fsynced_reploff: the replication offset up to which everything fed to the AOF is on
+   * disk (WAITAOF's local count, the FACK a replica reports). writtenReploff is the offset the
+   * data written so far covers; a completed fsync makes it the fsynced one.
+   */
+  fsyncedReploff = 0;
+  private writtenReploff = 0;
 
   constructor(private readonly host: AofWriterHost) {}
 
@@ -108,6 +119,10 @@ export class AofWriter implements PropagationTarget {
       // A second may have passed since data was written without an fsync: do it now.
       if (this.policy === 'everysec' && this.fsyncOffset !== this.currentSize && nowSec > this.lastFsync && !this.fsyncInProgress) {
         this.maybeFsync(nowSec);
+      } else if (this.policy !== 'no' && !this.fsyncInProgress && this.fsyncedReploff >= this.writtenReploff) {
+        // Everything written is on disk: the offset moved since only by what never reaches the
+        // AOF (the replicas' PINGs), which WAITAOF must not wait for (as Redis does).
+        this.advanceFsynced(this.host.replOffset());
       }
       return;
     }
@@ -143,7 +158,30 @@ export class AofWriter implements PropagationTarget {
     this.currentSize += written;
     this.lastIncrSize += written;
     this.buf = '';
+    this.writtenReploff = this.host.replOffset();
     this.maybeFsync(nowSec);
+  }
+
+  /** The replication offset the data written so far covers. */
+  get writtenUpTo(): number {
+    return this.writtenReploff;
+  }
+
+  /** An fsync done elsewhere (the previous file, switched at a rewrite) covers `offset`. */
+  fsyncedUpTo(offset: number): void {
+    this.advanceFsynced(offset);
+  }
+
+  private advanceFsynced(offset: number): void {
+    if (offset <= this.fsyncedReploff) return;
+    this.fsyncedReploff = offset;
+    this.host.fsyncedMoved();
+  }
+
+  /** AOF turned on or restarted: what is on disk is everything up to `offset`. */
+  resetFsynced(offset: number): void {
+    this.fsyncedReploff = offset;
+    this.writtenReploff = offset;
   }
 
   private writeFailed(error: NodeJS.ErrnoException, written: number, nowSec: number): void {
@@ -178,6 +216,7 @@ export class AofWriter implements PropagationTarget {
       }
       this.fsyncOffset = this.currentSize;
       this.lastFsync = nowSec;
+      this.advanceFsynced(this.writtenReploff);
     } else if (this.policy === 'everysec' && nowSec > this.lastFsync) {
       if (!this.fsyncInProgress) this.backgroundFsync(this.fd);
       this.lastFsync = nowSec;
@@ -188,9 +227,11 @@ export class AofWriter implements PropagationTarget {
   backgroundFsync(fd: number): void {
     this.fsyncInProgress = true;
     this.fsyncOffset = this.currentSize;
+    const covers = this.writtenReploff;
     fdatasync(fd, (e) => {
       this.fsyncInProgress = false;
       if (e) this.host.log('warning', `Fail to fsync the AOF file: ${errnoText(e)}`);
+      else this.advanceFsynced(covers);
       const waiters = this.fsyncWaiters;
       this.fsyncWaiters = [];
       for (const w of waiters) w();
@@ -211,6 +252,7 @@ export class AofWriter implements PropagationTarget {
       fdatasyncSync(this.fd);
       this.fsyncOffset = this.currentSize;
       this.lastFsync = Math.floor(Date.now() / 1000);
+      this.advanceFsynced(this.writtenReploff);
     } catch (e) {
       this.host.log('warning', `Fail to fsync the AOF file: ${errnoText(e as NodeJS.ErrnoException)}`);
     }
