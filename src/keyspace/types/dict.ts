@@ -46,10 +46,11 @@ export class Dict<V = undefined> {
   private oldMask = 0;
   private rehashAt = 0;
 
-  constructor(withValues: boolean, capacity = MIN_CAPACITY) {
+  /** `expected`: how many entries are about to be added (sizes the index once). */
+  constructor(withValues: boolean, expected = 0) {
     this.vals = withValues ? [] : null;
     let cap = MIN_CAPACITY;
-    while (cap < capacity) cap *= 2;
+    while (cap * 3 < expected * 4) cap *= 2;
     this.t = newIndex(cap);
     this.mask = cap - 1;
   }
@@ -101,8 +102,11 @@ export class Dict<V = undefined> {
 
   // ---- changes ----
 
-  /** Adds key (with value) when absent; returns its position, or -(position+1) when new. */
-  private insert(key: string, value: V): number {
+  /**
+   * Adds key with value when absent. Returns the key's position when it was present (value not
+   * used), else -(position+1) of the new entry: one hash and probe for "update or insert".
+   */
+  findOrAdd(key: string, value: V): number {
     if (this.old !== null) this.rehashStep(STEP);
     const h = dictHash(key);
     const at = this.locate(key, h);
@@ -127,12 +131,12 @@ export class Dict<V = undefined> {
 
   /** Adds a key (value-less dicts); true when it was absent. */
   add(key: string): boolean {
-    return this.insert(key, undefined as V) < 0;
+    return this.findOrAdd(key, undefined as V) < 0;
   }
 
   /** Sets key's value; true when the key is new. */
   set(key: string, value: V): boolean {
-    const at = this.insert(key, value);
+    const at = this.findOrAdd(key, value);
     if (at < 0) return true;
     this.setValueAt(at, value);
     return false;
