@@ -32,6 +32,8 @@ const server = new Server(config, logger);
 const client = new Client(server.clients.allocateId(), transport, (t) => server.countError(t));
 client.authenticated = true;
 server.clients.add(client);
+// No save points: FLUSHALL between datasets must not write a dump.rdb into the working directory.
+server.sessions.receive(client, [['CONFIG', 'SET', 'save', '']]);
 
 interface Gc { start: number; end: number }
 const gcs: Gc[] = [];

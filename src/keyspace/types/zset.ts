@@ -132,6 +132,23 @@ export class ZSetValue extends CollectionValue {
     return this.dict!.get(m)?.score;
   }
 
+  /**
+   * ZADD's common case in one lookup: the member's score when present (nothing changes), else
+   * inserts it with `score` and returns undefined.
+   */
+  scoreOrInsert(m: string, score: number, lim: ZSetLimits): number | undefined {
+    if (this.lm !== null) {
+      const cur = this.score(m);
+      if (cur === undefined) this.set(m, score, lim);
+      return cur;
+    }
+    const dict = this.dict!;
+    const at = dict.findOrAdd(m, undefined as unknown as ZNode);
+    if (at >= 0) return dict.valueAt(at).score;
+    dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
+    return undefined;
+  }
+
   /** Sets a member's score, inserting it when absent; true when it was inserted. */
   set(m: string, score: number, lim: ZSetLimits): boolean {
     if (this.lm !== null) {
