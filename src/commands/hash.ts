@@ -319,8 +319,8 @@ function hrandfield(ctx: Ctx): void {
   if (ctx.argc === 2) {
     const h = ctx.db.readOfType<HashValue>(ctx.arg(1), 'hash');
     if (h === undefined) return ctx.reply.null();
-    const [fs] = h.entries();
-    ctx.reply.bulk(fs[Math.floor(Math.random() * fs.length)]!);
+    const i = Math.floor(Math.random() * h.size);
+    ctx.reply.bulk(h.isPacked ? h.entries()[0][i]! : h.fieldAt(i));
     return;
   }
   const s = ctx.arg(2);
@@ -334,23 +334,26 @@ function hrandfield(ctx: Ctx): void {
   if (withValues && (l < -(INT64_MAX / 2n) || l > INT64_MAX / 2n)) throw Err.valueOutOfRange();
   const h = ctx.db.readOfType<HashValue>(ctx.arg(1), 'hash');
   if (h === undefined || l === 0 || l === 0n) return ctx.reply.array(0);
-  const [fs, vs] = h.entries();
-  const size = fs.length;
+  // Positions index the packed pairs, or the hashtable's dense entries without copying them.
+  const packed = h.isPacked ? h.entries() : null;
+  const field = (i: number): string => (packed !== null ? packed[0][i]! : h.fieldAt(i));
+  const value = (i: number): string => (packed !== null ? packed[1][i]! : h.valueAt(i));
+  const size = h.size;
   const picked = l > 0 ? pickDistinct(size, Number(l)) : pickAny(size, -Number(l));
   const r = ctx.reply;
   if (withValues && r.resp === 3) {
     r.array(picked.length);
     for (const i of picked) {
       r.array(2);
-      r.bulk(fs[i]!);
-      r.bulk(vs[i]!);
+      r.bulk(field(i));
+      r.bulk(value(i));
     }
     return;
   }
   r.array(withValues ? picked.length * 2 : picked.length);
   for (const i of picked) {
-    r.bulk(fs[i]!);
-    if (withValues) r.bulk(vs[i]!);
+    r.bulk(field(i));
+    if (withValues) r.bulk(value(i));
   }
 }
 

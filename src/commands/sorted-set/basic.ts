@@ -69,8 +69,15 @@ function zaddGeneric(ctx: Ctx, baseFlags: number): void {
       for (let j = 0; j < elements; j++) {
         const member = ctx.arg(idx + j * 2 + 1);
         let score = scores[j]!;
-        const cur = z.score(member);
-        if (cur !== undefined) {
+        // Without XX an absent member is inserted by the same lookup that finds a present one.
+        const cur = flags & XX ? z.score(member) : z.scoreOrInsert(member, score, lim);
+        if (cur === undefined) {
+          if (!(flags & XX)) {
+            last = score;
+            added++;
+            processed++;
+          }
+        } else {
           if (flags & NX) continue;
           if (incr) {
             score += cur;
@@ -83,11 +90,6 @@ function zaddGeneric(ctx: Ctx, baseFlags: number): void {
             z.set(member, score, lim);
             updated++;
           }
-        } else if (!(flags & XX)) {
-          z.set(member, score, lim);
-          last = score;
-          added++;
-          processed++;
         }
       }
     } finally {

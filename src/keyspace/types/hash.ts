@@ -1,11 +1,13 @@
 // Hash values. A small hash is 'listpack': all its fields and values packed into one latin1
 // string (length-prefixed entries, in insertion order), which costs a few bytes per entry over
-// the data. Past hash-max-listpack-entries/-value it becomes a 'hashtable' for good: a Map from
-// field to slot in two dense arrays, so lookups are O(1) and random picks (HRANDFIELD) are too.
-// Pure data structure: imports only value.ts; the caller passes the conversion limits.
+// the data. Past hash-max-listpack-entries/-value it becomes a 'hashtable' for good: a Dict
+// (types/dict.ts) from field to value with dense positions, so lookups are O(1), random picks
+// (HRANDFIELD) are too, and growing never pauses for a whole-table rehash.
+// Pure data structure: imports only its siblings and value.ts; the caller passes the limits.
 
 import { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
+import { Dict } from './dict.js';
 
 /** Length prefix: one char below 255, else 255 and four big-endian chars. */
 function lenPrefix(n: number): string {
@@ -17,46 +19,8 @@ function entry(s: string): string {
   return lenPrefix(s.length) + s;
 }
 
-/** The hashtable form. Deleting moves the last slot into the hole, so slots stay dense. */
-class Table {
-  readonly index = new Map<string, number>();
-  fields: string[] = [];
-  values: string[] = [];
-
-  get(f: string): string | undefined {
-    const i = this.index.get(f);
-    return i === undefined ? undefined : this.values[i];
-  }
-
-  /** Returns true when the field is new. */
-  set(f: string, v: string): boolean {
-    const i = this.index.get(f);
-    if (i !== undefined) {
-      this.values[i] = v;
-      return false;
-    }
-    this.index.set(f, this.fields.length);
-    this.fields.push(f);
-    this.values.push(v);
-    return true;
-  }
-
-  delete(f: string): boolean {
-    const i = this.index.get(f);
-    if (i === undefined) return false;
-    this.index.delete(f);
-    const last = this.fields.length - 1;
-    if (i !== last) {
-      const lf = this.fields[last]!;
-      this.fields[i] = lf;
-      this.values[i] = this.values[last]!;
-      this.index.set(lf, i);
-    }
-    this.fields.pop();
-    this.values.pop();
-    return true;
-  }
-}
+/** The hashtable form: field → value in a Dict (dense positions, incremental rehash). */
+type Table = Dict<string>;
 
 export interface HashLimits {
   /** hash-max-listpack-entries */
@@ -73,20 +37,14 @@ export class HashValue extends CollectionValue {
 
   get type(): TypeName { return 'hash'; }
   encoding(): string { return this.ht === null ? 'listpack' : 'hashtable'; }
-  get size(): number { return this.ht === null ? this.n : this.ht.fields.length; }
+  get size(): number { return this.ht === null ? this.n : this.ht.size; }
   get isPacked(): boolean { return this.ht === null; }
 
   clone(): HashValue {
     const c = new HashValue();
     c.lp = this.lp;
     c.n = this.n;
-    if (this.ht !== null) {
-      const t = new Table();
-      t.fields = this.ht.fields.slice();
-      t.values = this.ht.values.slice();
-      for (let i = 0; i < t.fields.length; i++) t.index.set(t.fields[i]!, i);
-      c.ht = t;
-    }
+    if (this.ht !== null) c.ht = this.ht.clone();
     return c;
   }
 
@@ -116,7 +74,7 @@ export class HashValue extends CollectionValue {
     return -1;
   }
 
-  private valueAt(v: number): string {
+  private packedValueAt(v: number): string {
     const [len, q] = this.readLen(v);
     return this.lp.slice(q, q + len);
   }
@@ -137,7 +95,7 @@ export class HashValue extends CollectionValue {
   /** Converts to the hashtable form (never back, as Redis). */
   convert(): void {
     if (this.ht !== null) return;
-    const t = new Table();
+    const t: Table = new Dict<string>(true);
     this.eachPacked((f, v) => t.set(f, v));
     this.ht = t;
     this.lp = '';
@@ -157,11 +115,11 @@ export class HashValue extends CollectionValue {
   get(f: string): string | undefined {
     if (this.ht !== null) return this.ht.get(f);
     const v = this.findPacked(f);
-    return v === -1 ? undefined : this.valueAt(v);
+    return v === -1 ? undefined : this.packedValueAt(v);
   }
 
   has(f: string): boolean {
-    return this.ht !== null ? this.ht.index.has(f) : this.findPacked(f) !== -1;
+    return this.ht !== null ? this.ht.has(f) : this.findPacked(f) !== -1;
   }
 
   /** Sets a field; returns true when it is new. Converts when the limits are exceeded. */
@@ -181,7 +139,7 @@ export class HashValue extends CollectionValue {
   }
 
   delete(f: string): boolean {
-    if (this.ht !== null) return this.ht.delete(f);
+    if (this.ht !== null) return this.ht.delete(f) !== -1;
     const at = this.findPacked(f);
     if (at === -1) return false;
     const start = at - f.length - (f.length < 255 ? 1 : 5);
@@ -193,28 +151,44 @@ export class HashValue extends CollectionValue {
 
   /** Fields and values as two parallel arrays, in iteration order. */
   entries(): [fields: string[], values: string[]] {
-    if (this.ht !== null) return [this.ht.fields, this.ht.values];
+    if (this.ht !== null) return [this.ht.keyList(), this.ht.valueList()];
     const fs: string[] = [];
     const vs: string[] = [];
     this.eachPacked((f, v) => { fs.push(f); vs.push(v); });
     return [fs, vs];
   }
 
+  /** Calls fn for each pair in iteration order, without copying (do not modify meanwhile). */
+  forEach(fn: (f: string, v: string) => void): void {
+    if (this.ht !== null) this.ht.forEach(fn);
+    else this.eachPacked(fn);
+  }
+
+  /** The field at position i of the hashtable form (0 <= i < size; O(1), for random picks). */
+  fieldAt(i: number): string {
+    return this.ht!.keyAt(i);
+  }
+
+  /** The value at position i of the hashtable form. */
+  valueAt(i: number): string {
+    return this.ht!.valueAt(i);
+  }
+
   /** DEBUG DIGEST: per pair a fresh digest mixing field then value, XORed in (order-free). */
   digestInto(d: Digest): void {
-    const [fs, vs] = this.entries();
-    for (let i = 0; i < fs.length; i++) {
+    this.forEach((f, v) => {
       const e = new Digest();
-      e.mix(fs[i]!);
-      e.mix(vs[i]!);
+      e.mix(f);
+      e.mix(v);
       d.xor(e.bytes);
-    }
+    });
   }
 
   /**
-   * One step of HSCAN over the hashtable form: up to `count` slots from `cursor` downwards (a
-   * cursor c means slots below c remain). Walking from the top keeps Redis's guarantee: a delete
-   * moves the last (already visited) slot into the hole, and new fields land above the cursor.
+   * One step of HSCAN over the hashtable form: up to `count` positions from `cursor` downwards
+   * (a cursor c means positions below c remain). Walking from the top keeps Redis's guarantee
+   * (a field present for the whole scan is returned): a delete moves the last (already visited)
+   * entry into the hole, new fields land above the cursor, and a rehash moves no positions.
    * Returns the next cursor (0 when done) and the pairs visited. The packed form returns all.
    */
   scan(cursor: number, count: number): [next: number, fields: string[], values: string[]] {
@@ -222,14 +196,14 @@ export class HashValue extends CollectionValue {
       const [fs, vs] = this.entries();
       return [0, fs, vs];
     }
-    const { fields, values } = this.ht;
-    let c = cursor === 0 ? fields.length : Math.min(cursor, fields.length);
+    const t = this.ht;
+    let c = cursor === 0 ? t.size : Math.min(cursor, t.size);
     const fs: string[] = [];
     const vs: string[] = [];
     while (c > 0 && fs.length < count) {
       c--;
-      fs.push(fields[c]!);
-      vs.push(values[c]!);
+      fs.push(t.keyAt(c));
+      vs.push(t.valueAt(c));
     }
     return [c, fs, vs];
   }

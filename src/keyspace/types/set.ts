@@ -1,12 +1,14 @@
 // The SET value with Redis 7.2's three encodings: 'intset' (sorted int64s), 'listpack' (a small
-// array in insertion order) and 'hashtable' (a Map from member to its slot in a dense array, so
-// membership, removal and random picks are all O(1)). Conversions only go upward, by the limits
+// array in insertion order) and 'hashtable' (a Dict, types/dict.ts: members at dense positions
+// with an incrementally rehashed index, so membership, removal and random picks are all O(1) and
+// growing never pauses for a whole-table rehash). Conversions only go upward, by the limits
 // the caller passes (set-max-intset-entries, set-max-listpack-entries/-value).
 // Pure data structure: imports only util/ and keyspace/value.ts; knows nothing of commands.
 
 import { parseInt64 } from '../../util/numbers.js';
 import type { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
+import { Dict } from './dict.js';
 
 export interface SetLimits {
   intsetEntries: number;
@@ -35,10 +37,10 @@ export class SetValue extends CollectionValue {
   private enc = INTSET;
   /** intset: sorted int64s in ints[0..count). */
   private ints: BigInt64Array | null = new BigInt64Array(4);
-  /** listpack: members in insertion order; hashtable: the dense array of members. */
+  /** listpack: members in insertion order. */
   private items: string[] | null = null;
-  /** hashtable: member → index in items. */
-  private index: Map<string, number> | null = null;
+  /** hashtable: the members. */
+  private dict: Dict | null = null;
   private count = 0;
 
   /**
@@ -100,14 +102,14 @@ export class SetValue extends CollectionValue {
     s.count = this.count;
     s.ints = this.ints === null ? null : this.ints.slice();
     s.items = this.items === null ? null : this.items.slice();
-    s.index = this.index === null ? null : new Map(this.index);
+    s.dict = this.dict === null ? null : this.dict.clone();
     return s;
   }
 
   // ---- membership ----
 
   has(m: string): boolean {
-    if (this.enc === HASHTABLE) return this.index!.has(m);
+    if (this.enc === HASHTABLE) return this.dict!.has(m);
     if (this.enc === LISTPACK) return this.items!.indexOf(m) !== -1;
     const v = asInt(m);
     return v !== null && this.intPos(v) >= 0;
@@ -150,9 +152,8 @@ export class SetValue extends CollectionValue {
   /** Removes a member; true when it was there. The encoding never goes down. */
   delete(m: string): boolean {
     if (this.enc === HASHTABLE) {
-      const i = this.index!.get(m);
-      if (i === undefined) return false;
-      this.htRemoveAt(i);
+      if (this.dict!.delete(m) === -1) return false;
+      this.count--;
       return true;
     }
     if (this.enc === LISTPACK) {
@@ -176,6 +177,7 @@ export class SetValue extends CollectionValue {
   /** The member at position i (0 <= i < size) of the encoding's own order. */
   at(i: number): string {
     if (this.enc === INTSET) return String(this.ints![i]!);
+    if (this.enc === HASHTABLE) return this.dict!.keyAt(i);
     return this.items![i]!;
   }
 
@@ -186,6 +188,7 @@ export class SetValue extends CollectionValue {
       for (let i = 0; i < this.count; i++) out[i] = String(this.ints![i]!);
       return out;
     }
+    if (this.enc === HASHTABLE) return this.dict!.keyList();
     return this.items!.slice(0, this.count);
   }
 
@@ -198,8 +201,10 @@ export class SetValue extends CollectionValue {
   pop(rand: () => number = Math.random): string {
     const i = Math.floor(rand() * this.count);
     const m = this.at(i);
-    if (this.enc === HASHTABLE) this.htRemoveAt(i);
-    else if (this.enc === LISTPACK) {
+    if (this.enc === HASHTABLE) {
+      this.dict!.removeAt(i);
+      this.count--;
+    } else if (this.enc === LISTPACK) {
       this.items!.splice(i, 1);
       this.count--;
     } else {
@@ -211,9 +216,10 @@ export class SetValue extends CollectionValue {
 
   /**
    * One step of SSCAN. Small encodings return everything at once (cursor 0), as Redis does.
-   * A hashtable is walked by descending slot: a removal moves the last member into the freed
-   * slot, which is either already visited or still ahead, so a member present for the whole
-   * scan is never missed; members added during the scan land past the cursor and may be skipped.
+   * A hashtable is walked by descending dense position: a removal moves the last member into
+   * the freed position, which is either already visited or still ahead, so a member present for
+   * the whole scan is never missed (a rehash moves no positions); members added during the scan
+   * land past the cursor and may be skipped.
    * Returns the next cursor (0 when done) after calling emit for each visited member.
    */
   scan(cursor: number, count: number, emit: (m: string) => void): number {
@@ -222,8 +228,8 @@ export class SetValue extends CollectionValue {
       return 0;
     }
     let hi = cursor === 0 || cursor > this.count ? this.count : cursor;
-    const items = this.items!;
-    for (let n = 0; n < count && hi > 0; n++) emit(items[--hi]!);
+    const dict = this.dict!;
+    for (let n = 0; n < count && hi > 0; n++) emit(dict.keyAt(--hi));
     return hi;
   }
 
@@ -271,35 +277,18 @@ export class SetValue extends CollectionValue {
   private toHashtable(): void {
     if (this.enc === HASHTABLE) return;
     const items = this.members();
-    const index = new Map<string, number>();
-    for (let i = 0; i < items.length; i++) index.set(items[i]!, i);
-    this.items = items;
-    this.index = index;
+    const dict = new Dict(false, items.length);
+    for (let i = 0; i < items.length; i++) dict.add(items[i]!);
+    this.dict = dict;
+    this.items = null;
     this.ints = null;
     this.enc = HASHTABLE;
   }
 
   private htAdd(m: string): boolean {
-    const index = this.index!;
-    if (index.has(m)) return false;
-    index.set(m, this.count);
-    this.items!.push(m);
+    if (!this.dict!.add(m)) return false;
     this.count++;
     return true;
-  }
-
-  /** Swap-remove: the last member takes the freed slot. */
-  private htRemoveAt(i: number): void {
-    const items = this.items!;
-    const index = this.index!;
-    index.delete(items[i]!);
-    const last = --this.count;
-    if (i !== last) {
-      const moved = items[last]!;
-      items[i] = moved;
-      index.set(moved, i);
-    }
-    items.pop();
   }
 }
 

@@ -11,8 +11,6 @@ export class ZNode {
   next: ZNode | null = null;
   /** Levels 1..L-1 as pairs [forward, span, forward, span, ...], or null for a level-1 node. */
   up: (ZNode | number | null)[] | null = null;
-  /** Position in the owner's dense node array (see ZSetValue), maintained by the owner. */
-  slot = 0;
   constructor(public ele: string, public score: number) {}
 }
 

@@ -1,12 +1,14 @@
 // The SORTED SET value with Redis 7.2's two encodings: 'listpack' (parallel member/score arrays
 // kept in (score, member) order; small, scanned linearly as Redis does) and 'skiplist' (a
-// skiplist with spans for O(log n) rank and range lookups, a Map member → node, and a dense
-// node array for O(1) random picks and a ZSCAN that never misses a member). Conversion only
-// goes upward, by the limits the caller passes. Pure: imports only its siblings and value.ts.
+// skiplist with spans for O(log n) rank and range lookups, and a Dict member → node whose dense
+// positions give O(1) random picks and a ZSCAN that never misses a member, and which grows by
+// incremental rehash). Conversion only goes upward, by the limits the caller passes.
+// Pure: imports only its siblings and value.ts.
 
 import { fpconvDtoa } from '../../util/fpconv.js';
 import { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
+import { Dict } from './dict.js';
 import { SkipList, type ZNode } from './skiplist.js';
 
 export interface ZSetLimits {
@@ -69,8 +71,7 @@ export class ZSetValue extends CollectionValue {
   private ls: number[] | null = [];
   // skiplist form
   private zsl: SkipList | null = null;
-  private dict: Map<string, ZNode> | null = null;
-  private nodes: ZNode[] | null = null;
+  private dict: Dict<ZNode> | null = null;
 
   /** A new empty sorted set in the encoding Redis's zsetTypeCreate picks for these hints. */
   static create(sizeHint: number, maxLenHint: number, lim: ZSetLimits): ZSetValue {
@@ -131,6 +132,23 @@ export class ZSetValue extends CollectionValue {
     return this.dict!.get(m)?.score;
   }
 
+  /**
+   * ZADD's common case in one lookup: the member's score when present (nothing changes), else
+   * inserts it with `score` and returns undefined.
+   */
+  scoreOrInsert(m: string, score: number, lim: ZSetLimits): number | undefined {
+    if (this.lm !== null) {
+      const cur = this.score(m);
+      if (cur === undefined) this.set(m, score, lim);
+      return cur;
+    }
+    const dict = this.dict!;
+    const at = dict.findOrAdd(m, undefined as unknown as ZNode);
+    if (at >= 0) return dict.valueAt(at).score;
+    dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
+    return undefined;
+  }
+
   /** Sets a member's score, inserting it when absent; true when it was inserted. */
   set(m: string, score: number, lim: ZSetLimits): boolean {
     if (this.lm !== null) {
@@ -149,18 +167,17 @@ export class ZSetValue extends CollectionValue {
         return true;
       }
     }
-    const node = this.dict!.get(m);
-    if (node === undefined) {
-      this.skInsert(m, score);
+    // One hash and probe: the member's position when present, else a new position to fill.
+    const dict = this.dict!;
+    const at = dict.findOrAdd(m, undefined as unknown as ZNode);
+    if (at < 0) {
+      dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
       return true;
     }
+    const node = dict.valueAt(at);
     if (node.score !== score) {
       const moved = this.zsl!.updateScore(node, score);
-      if (moved !== node) {
-        moved.slot = node.slot;
-        this.nodes![node.slot] = moved;
-        this.dict!.set(m, moved);
-      }
+      if (moved !== node) dict.setValueAt(at, moved);
     }
     return false;
   }
@@ -173,9 +190,12 @@ export class ZSetValue extends CollectionValue {
       this.ls!.splice(i, 1);
       return true;
     }
-    const node = this.dict!.get(m);
-    if (node === undefined) return false;
-    this.skRemove(node);
+    const dict = this.dict!;
+    const at = dict.find(m);
+    if (at === -1) return false;
+    const node = dict.valueAt(at);
+    this.zsl!.delete(node.score, node.ele);
+    dict.removeAt(at);
     return true;
   }
 
@@ -335,28 +355,34 @@ export class ZSetValue extends CollectionValue {
   randomAt(rand: () => number, emit: Emit): void {
     const i = Math.floor(rand() * this.size);
     if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
-    else emit(this.nodes![i]!.ele, this.nodes![i]!.score);
+    else {
+      const n = this.dict!.valueAt(i);
+      emit(n.ele, n.score);
+    }
   }
 
   /** The pair at a position of the encoding's own order (listpack rank, or dense slot). */
   pairAt(i: number, emit: Emit): void {
     if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
-    else emit(this.nodes![i]!.ele, this.nodes![i]!.score);
+    else {
+      const n = this.dict!.valueAt(i);
+      emit(n.ele, n.score);
+    }
   }
 
   /**
-   * One ZSCAN step: a listpack returns everything (cursor 0); a skiplist walks its dense node
-   * array downward (see SetValue.scan for why nothing present throughout is missed).
+   * One ZSCAN step: a listpack returns everything (cursor 0); a skiplist walks its dict's dense
+   * positions downward (see SetValue.scan for why nothing present throughout is missed).
    */
   scan(cursor: number, count: number, emit: Emit): number {
     if (this.lm !== null) {
       this.forEach(emit);
       return 0;
     }
-    const nodes = this.nodes!;
-    let hi = cursor === 0 || cursor > nodes.length ? nodes.length : cursor;
+    const dict = this.dict!;
+    let hi = cursor === 0 || cursor > dict.size ? dict.size : cursor;
     for (let n = 0; n < count && hi > 0; n++) {
-      const node = nodes[--hi]!;
+      const node = dict.valueAt(--hi);
       emit(node.ele, node.score);
     }
     return hi;
@@ -386,10 +412,12 @@ export class ZSetValue extends CollectionValue {
       return;
     }
     this.zsl!.verify();
-    if (this.dict!.size !== this.zsl!.length || this.nodes!.length !== this.zsl!.length) throw new Error('size mismatch');
-    this.nodes!.forEach((n, i) => {
-      if (n.slot !== i || this.dict!.get(n.ele) !== n) throw new Error('dense array mismatch');
+    if (this.dict!.size !== this.zsl!.length) throw new Error('size mismatch');
+    this.dict!.verify();
+    this.dict!.forEach((m, n) => {
+      if (n.ele !== m) throw new Error('dict entry mismatch');
     });
+    for (let n = this.zsl!.head.next; n !== null; n = n.next) if (this.dict!.get(n.ele) !== n) throw new Error('node not in dict');
   }
 
   // ---- internals ----
@@ -418,26 +446,16 @@ export class ZSetValue extends CollectionValue {
     this.lm = null;
     this.ls = null;
     this.zsl = new SkipList();
-    this.dict = new Map();
-    this.nodes = [];
+    this.dict = new Dict<ZNode>(true, ms.length);
     for (let i = 0; i < ms.length; i++) this.skInsert(ms[i]!, ss[i]!);
   }
 
   private skInsert(m: string, score: number): void {
-    const node = this.zsl!.insert(score, m);
-    node.slot = this.nodes!.length;
-    this.nodes!.push(node);
-    this.dict!.set(m, node);
+    this.dict!.set(m, this.zsl!.insert(score, m));
   }
 
   private skRemove(node: ZNode): void {
     this.zsl!.delete(node.score, node.ele);
     this.dict!.delete(node.ele);
-    const nodes = this.nodes!;
-    const last = nodes.pop()!;
-    if (last !== node) {
-      last.slot = node.slot;
-      nodes[node.slot] = last;
-    }
   }
 }
