@@ -302,6 +302,11 @@ export class Db {
     return this.keys;
   }
 
+  /** Sizes an empty db's table for n keys (RESIZEDB while loading). */
+  reserve(n: number): void {
+    this.keys.reserve(n);
+  }
+
   /** Moves entries of a running table resize for about `ms` (the cron's activerehashing). */
   rehashFor(ms: number): boolean {
     return this.keys.rehashFor(ms);

@@ -68,6 +68,8 @@ export class KeyTable {
   private segs: Segments;
   private bits = MIN_BITS;
   private shift = 32 - MIN_BITS;
+  /** 2^bits, kept as a field: `2 ** bits` with a variable exponent is a call to pow(). */
+  private cap = 2 ** MIN_BITS;
   /** The table being emptied into segs during a resize, else null. */
   private old: Segments | null = null;
   private oldBits = 0;
@@ -85,12 +87,13 @@ export class KeyTable {
   constructor(private readonly hashOf: (key: string) => number, bits = MIN_BITS) {
     this.bits = Math.max(MIN_BITS, Math.min(MAX_BITS, bits));
     this.shift = 32 - this.bits;
+    this.cap = 2 ** this.bits;
     this.segs = newSegments(this.bits);
   }
 
   /** Home buckets of the current table. */
   get capacity(): number {
-    return 2 ** this.bits;
+    return this.cap;
   }
 
   /** True while a resize is moving entries from the old table. */
@@ -301,6 +304,7 @@ export class KeyTable {
     if (this.size === 0) {
       this.bits = bits;
       this.shift = 32 - bits;
+      this.cap = 2 ** bits;
       this.segs = newSegments(bits);
       this.end = 0;
       return;
@@ -314,7 +318,19 @@ export class KeyTable {
     this.oldCount = this.size;
     this.bits = bits;
     this.shift = 32 - bits;
+    this.cap = 2 ** bits;
     this.segs = newSegments(bits);
+  }
+
+  /**
+   * Sizes an empty table for n keys at once (an RDB's RESIZEDB hint), so that loading it needs
+   * no resizes. Does nothing to a table holding keys.
+   */
+  reserve(n: number): void {
+    if (this.size !== 0 || this.old !== null) return;
+    let bits = MIN_BITS;
+    while (bits < MAX_BITS && n * 5 > 2 ** bits * 4) bits++;
+    if (bits > this.bits) this.startResize(bits);
   }
 
   /**

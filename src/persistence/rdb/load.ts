@@ -34,6 +34,8 @@ export class RdbLoader {
   keys = 0;
   expiredSkipped = 0;
   private readonly reader: RdbFileReader;
+  /** The db the last SELECTDB named (RESIZEDB follows it). */
+  private current: Db | null = null;
 
   constructor(buf: Buffer, dbs: readonly Db[], o: LoadOptions) {
     const dbAt = (i: number): Db => {
@@ -48,7 +50,9 @@ export class RdbLoader {
         this.aux.set(k, v);
         o.aux?.(k, v);
       },
-      selectDb: (i) => { dbAt(i); },
+      selectDb: (i) => { this.current = dbAt(i); },
+      // The db's size up front: its key table is sized once instead of doubling as keys come.
+      resizeDb: (size) => { this.current?.reserve(size); },
       emptyKey: (_db, key) => { this.emptySkipped.push(key); },
       key: (e) => {
         const db = dbAt(e.db);
@@ -57,11 +61,11 @@ export class RdbLoader {
           this.expiredSkipped++;
           return;
         }
-        if (db.hasStored(e.key)) {
-          if (o.allowDuplicates !== true) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
-          db.delete(e.key);
-        }
-        db.set(e.key, e.value, true);
+        // One probe: a store that does not grow the db met a duplicate (replaced, TTL dropped,
+        // as deleting it first would).
+        const before = db.size;
+        db.set(e.key, e.value, false);
+        if (db.size === before && o.allowDuplicates !== true) fail(`RDB has duplicated key '${e.key}' in DB ${e.db}`);
         if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
         if (o.access !== undefined && (e.idle !== undefined || e.freq !== undefined)) {
           o.access(db, e.key, { idle: e.idle, freq: e.freq });
