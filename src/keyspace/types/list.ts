@@ -20,6 +20,10 @@ const SIZE_LEVELS = [4096, 8192, 16384, 32768, 65536];
 const SIZE_SAFETY_LIMIT = 8192;
 /** Redis over-estimates an entry's bytes by this much when deciding whether it fits a node. */
 const SIZE_ESTIMATE_OVERHEAD = 8;
+/** How many nodes at each end may stay open (arrays); every node between them is packed. */
+const OPEN_AT_ENDS = 2;
+/** Bytes of one node object with its fields, for MEMORY USAGE. */
+const NODE_OBJECT = 64;
 /** lpBytes() of an empty listpack: 6-byte header plus the end byte. */
 const LP_EMPTY = 7;
 
@@ -159,17 +163,17 @@ export class ListValue extends CollectionValue {
     }
   }
 
-  /** Adds a node at an end; the end node it replaces is now in the middle and gets packed. */
+  /**
+   * Adds a node at an end. The node that moves two places in from that end is packed: the two
+   * nodes nearest each end may stay open, so a push and a pop in turn at a node boundary never
+   * pack and unpack a node each time.
+   */
   private addNode(nd: Node, end: End): void {
     const nodes = this.nodes;
-    const count = nodes.length;
-    if (end === 'head') {
-      if (count >= 2) seal(nodes.get(0));
-      nodes.unshift(nd);
-    } else {
-      if (count >= 2) seal(nodes.get(count - 1));
-      nodes.push(nd);
-    }
+    if (end === 'head') nodes.unshift(nd);
+    else nodes.push(nd);
+    const k = end === 'head' ? 2 : nodes.length - 3;
+    if (k >= OPEN_AT_ENDS && k < nodes.length - OPEN_AT_ENDS) seal(nodes.get(k));
   }
 
   /** Removes and returns the element at `end`, or undefined when empty. */
@@ -301,10 +305,11 @@ export class ListValue extends CollectionValue {
     }
   }
 
-  /** Packs node n again after an in-place change, unless it is an end node. */
+  /** Packs the nodes around n again after an in-place change, except those near the ends. */
   private settle(n: number): void {
-    const last = this.nodes.length - 1;
-    for (let k = Math.max(1, n - 1); k <= Math.min(last - 1, n + 3); k++) seal(this.nodes.get(k));
+    const nodes = this.nodes;
+    const hi = Math.min(nodes.length - 1 - OPEN_AT_ENDS, n + 3);
+    for (let k = Math.max(OPEN_AT_ENDS, n - 1); k <= hi; k++) seal(nodes.get(k));
   }
 
   /** Replaces the element at a normalized index (LSET). */
@@ -449,7 +454,7 @@ export class ListValue extends CollectionValue {
         // counting from the tail, the tail end came one closer).
         nodes.removeAt(n);
         k--;
-      } else if (n > 0 && n < nodes.length - 1) {
+      } else if (n >= OPEN_AT_ENDS && n < nodes.length - OPEN_AT_ENDS) {
         seal(nd);
       }
     }
@@ -507,7 +512,7 @@ export class ListValue extends CollectionValue {
       if (nd.plain && items.length !== 1) return 'plain node with several elements';
       if (!this.packed && !nd.plain && items.length > 1 && nodeLimits(fill)[1] !== Infinity &&
         items.length > nodeLimits(fill)[1]) return 'node over the entry limit';
-      if (n > 0 && n < nodes.length - 1 && !nd.plain && nd.items !== null) return 'middle node not packed';
+      if (n >= OPEN_AT_ENDS && n < nodes.length - OPEN_AT_ENDS && !nd.plain && nd.items !== null) return 'middle node not packed';
     }
     if (this.packed && nodes.length !== 1) return 'listpack with several nodes';
     return total === this.len ? null : 'length out of sync';
@@ -523,6 +528,24 @@ export class ListValue extends CollectionValue {
   digestInto(d: Digest): void {
     const nodes = this.nodes;
     for (let n = 0; n < nodes.length; n++) eachIn(nodes.get(n), 0, nodes.get(n).length, (s) => d.mix(s));
+  }
+
+  /**
+   * MEMORY USAGE's estimate (commands/server/memory-model.ts): per node its object and either
+   * its packed string or its array and element strings. Walks every node (not the elements of
+   * packed ones); `samples` does not apply.
+   */
+  memoryUsage(_samples: number): number {
+    const str = (len: number): number => 16 + ((len + 7) & ~7);
+    let total = 64;
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const nd = nodes.get(n);
+      total += NODE_OBJECT;
+      if (nd.items === null) total += str(nd.body.length);
+      else eachIn(nd, 0, nd.length, (s) => { total += 8 + str(s.length); });
+    }
+    return total;
   }
 
   /** All elements in order (small lists, DEBUG, persistence). */
