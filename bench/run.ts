@@ -7,7 +7,8 @@
 // Environment: NODIS_BENCH_QUICK=1 (fewer requests and rounds), NODIS_BENCH_TESTS=set,get,...,
 // NODIS_BENCH_ROUNDS (default 5), NODIS_BENCH_REQUESTS (per run at pipeline 1; pipeline 16 uses 10x),
 // NODIS_BENCH_PIPELINES=1,16, NODIS_BENCH_KEYS (memory test; 0 skips it),
-// NODIS_BENCH_COLLECTIONS=hash1m,set1m,zset1m,hash100k (collection memory tests; empty skips them).
+// NODIS_BENCH_COLLECTIONS=hash1m,set1m,zset1m,hash100k (collection memory tests; empty skips them;
+// list1m and list1m100 are available too).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -245,6 +246,22 @@ const DATASETS: Record<string, { what: string; elements: number; commands: () =>
     elements: 1_000_000,
     *commands() {
       for (let b = 0; b < 10_000; b++) yield ['ZADD', 'bench:zset', ...Array.from({ length: 100 }, (_, i) => [String(b * 100 + i), `m:${b * 100 + i}`]).flat()];
+    },
+  },
+  list1m: {
+    what: 'one list of 1,000,000 elements `e:N` (RPUSH, 100 per command)',
+    elements: 1_000_000,
+    *commands() {
+      for (let b = 0; b < 10_000; b++) yield ['RPUSH', 'bench:list', ...Array.from({ length: 100 }, (_, i) => `e:${b * 100 + i}`)];
+    },
+  },
+  list1m100: {
+    what: 'one list of 1,000,000 100-byte elements `v…vN` (RPUSH, 100 per command)',
+    elements: 1_000_000,
+    *commands() {
+      for (let b = 0; b < 10_000; b++) {
+        yield ['RPUSH', 'bench:list', ...Array.from({ length: 100 }, (_, i) => { const t = String(b * 100 + i); return 'v'.repeat(100 - t.length) + t; })];
+      }
     },
   },
   hash100k: {

@@ -32,6 +32,9 @@ export function cloneValue(v: Value): Value {
   // reports 1 for it. The string form keeps the int encoding and marks it unshared.
   if (typeof v === 'number') return String(v);
   if (v instanceof MutableString) {
+    // An embstr text (an INCRBYFLOAT result) is never changed in place: share it, and COPY
+    // reports embstr as Redis's dupStringObject does.
+    if (v.embstr) return v;
     const buf = Buffer.allocUnsafe(Math.max(16, v.length));
     v.buf.copy(buf, 0, 0, v.length);
     return new MutableString(buf, v.length);

@@ -32,6 +32,16 @@ describe('MEMORY USAGE', () => {
     }
   });
 
+  it('a big list costs about its bytes (packed nodes), as in Redis', async () => {
+    for (let b = 0; b < 100; b++) {
+      await c.send('RPUSH', 'mem:list', ...Array.from({ length: 100 }, (_, i) => `e:${b * 100 + i}`));
+    }
+    const used = (await c.send('MEMORY', 'USAGE', 'mem:list')) as number;
+    // 10,000 elements of 5-6 bytes: Redis's listpacks take ~8-9 bytes each, nodis's packed
+    // nodes ~7 plus the two open end nodes.
+    assert.ok(used > 60_000 && used < 250_000, `list ${used}`);
+  });
+
   it('rejects bad SAMPLES and extra arguments', async () => {
     const cases: [string[], string][] = [
       [['SAMPLES', '-1'], 'ERR syntax error'],

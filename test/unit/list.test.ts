@@ -79,7 +79,9 @@ function fuzz(fill: number, seed: number, steps: number): void {
   const pick = (): string => {
     const k = r();
     if (k < 0.4) return String(Math.floor(r() * 300) - 100);
-    if (k < 0.9) return 'e' + Math.floor(r() * 50);
+    if (k < 0.85) return 'e' + Math.floor(r() * 50);
+    // Bytes a packed node's length prefixes use (255 starts a long prefix) inside elements.
+    if (k < 0.9) return String.fromCharCode(255, Math.floor(r() * 256), 0) + 'x'.repeat(Math.floor(r() * 300));
     return 'L'.repeat(Math.floor(r() * 12000));
   };
   for (let step = 0; step < steps; step++) {
@@ -178,4 +180,52 @@ describe('random operations match an array model', () => {
       for (let seed = 1; seed <= 6; seed++) fuzz(fill, seed * 7919 + fill, 600);
     });
   }
+});
+
+describe('packed nodes', () => {
+  it('packs middle nodes and reads, changes and pops through them', () => {
+    const l = new ListValue();
+    const model: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const e = i % 7 === 0 ? `${'y'.repeat(260)}${i}` : i % 11 === 0 ? String.fromCharCode(255, 254, i % 256) : `e:${i}`;
+      l.push([e], 0, 'tail', -1);
+      model.push(e);
+    }
+    assert.ok(l.nodeCount > 10);
+    assert.equal(l.validate(-1), null);
+    assert.deepEqual(l.toArray(), model);
+    assert.equal(l.at(2500), model[2500]);
+    assert.deepEqual(l.range(1234, 3456), model.slice(1234, 3457));
+    assert.deepEqual(l.positions(model[4200]!, false, 0, 1, 0), [4200]);
+    assert.deepEqual(l.positions(model[7]!, true, 0, 1, 0), [7]);
+    l.set(2500, 'changed', -1);
+    model[2500] = 'changed';
+    l.insert(3000, 'inserted', true, -1);
+    model.splice(3001, 0, 'inserted');
+    assert.equal(l.remove('e:1000', 0, false, -1), 1);
+    model.splice(model.indexOf('e:1000'), 1);
+    assert.equal(l.validate(-1), null);
+    assert.deepEqual(l.toArray(), model);
+    const c = l.clone();
+    const popped: string[] = [];
+    while (l.length > 0) popped.push(l.pop(popped.length % 2 === 0 ? 'head' : 'tail', -1)!);
+    const expect: string[] = [];
+    const m = model.slice();
+    while (m.length > 0) expect.push((expect.length % 2 === 0 ? m.shift() : m.pop())!);
+    assert.deepEqual(popped, expect);
+    assert.deepEqual(c.toArray(), model);
+    assert.equal(c.validate(-1), null);
+  });
+
+  it('adds and drops head nodes in O(1) with one element per node', () => {
+    const l = new ListValue();
+    const n = 50_000;
+    for (let i = 0; i < n; i++) l.push([String(i)], 0, 'head', 1);
+    assert.equal(l.nodeCount, n);
+    assert.equal(l.at(0), String(n - 1));
+    assert.equal(l.at(n - 1), '0');
+    for (let i = 0; i < n - 10; i++) l.pop('head', 1);
+    assert.deepEqual(l.toArray(), ['9', '8', '7', '6', '5', '4', '3', '2', '1', '0']);
+    assert.equal(l.validate(1), null);
+  });
 });

@@ -2,11 +2,15 @@
 // without limits and reports 'listpack'; past list-max-listpack-size it reports 'quicklist' and
 // its nodes obey the fill limit (entries when positive, listpack bytes when negative). Node sizes
 // are tracked in Redis's listpack bytes so that encodings and conversions match Redis 7.2.
+// Nodes other than the two end ones are packed into one string each (list-node.ts).
 // Pure data structure: imports only util/ and value.ts; the caller passes the fill limit.
 
 import { parseInt64 } from '../../util/numbers.js';
 import type { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
+import {
+  eachIn, elementAt, elements, matchesIn, Node, NodeDeque, open, popBack, popFront, pushBack, pushFront, seal,
+} from './list-node.js';
 
 export type End = 'head' | 'tail';
 
@@ -16,6 +20,10 @@ const SIZE_LEVELS = [4096, 8192, 16384, 32768, 65536];
 const SIZE_SAFETY_LIMIT = 8192;
 /** Redis over-estimates an entry's bytes by this much when deciding whether it fits a node. */
 const SIZE_ESTIMATE_OVERHEAD = 8;
+/** How many nodes at each end may stay open (arrays); every node between them is packed. */
+const OPEN_AT_ENDS = 2;
+/** Bytes of one node object with its fields, for MEMORY USAGE. */
+const NODE_OBJECT = 64;
 /** lpBytes() of an empty listpack: 6-byte header plus the end byte. */
 const LP_EMPTY = 7;
 
@@ -59,28 +67,25 @@ export function lpEntryBytes(s: string): number {
   return enc + back;
 }
 
-class Node {
-  constructor(public items: string[], public bytes: number, public plain: boolean) {}
+/** Builds a node holding items, with its listpack size. */
+function nodeOf(items: string[], plain = false): Node {
+  let b = plain ? 0 : LP_EMPTY;
+  for (const s of items) b += plain ? s.length : lpEntryBytes(s);
+  return new Node(items, b, plain);
+}
 
-  static of(items: string[], plain = false): Node {
-    let b = plain ? 0 : LP_EMPTY;
-    for (const s of items) b += plain ? s.length : lpEntryBytes(s);
-    return new Node(items, b, plain);
-  }
-
-  /** Redis's _quicklistNodeAllowInsert. */
-  allows(fill: number, sz: number): boolean {
-    if (this.plain || isLarge(sz, fill)) return false;
-    return !exceedsLimit(fill, this.bytes + sz + SIZE_ESTIMATE_OVERHEAD, this.items.length + 1);
-  }
+/** Redis's _quicklistNodeAllowInsert. */
+function allows(nd: Node, fill: number, sz: number): boolean {
+  if (nd.plain || isLarge(sz, fill)) return false;
+  return !exceedsLimit(fill, nd.bytes + sz + SIZE_ESTIMATE_OVERHEAD, nd.length + 1);
 }
 
 /** Where an index lives: node number and offset inside it. */
 interface Pos { n: number; off: number }
 
 export class ListValue extends CollectionValue {
-  /** Head first. In listpack form exactly one (packed) node. */
-  private nodes: Node[] = [new Node([], LP_EMPTY, false)];
+  /** Head first. In listpack form exactly one node. */
+  private nodes = NodeDeque.of([new Node([], LP_EMPTY, false)]);
   private len = 0;
   private packed = true;
 
@@ -93,7 +98,7 @@ export class ListValue extends CollectionValue {
 
   clone(): ListValue {
     const c = new ListValue();
-    c.nodes = this.nodes.map((nd) => new Node(nd.items.slice(), nd.bytes, nd.plain));
+    c.nodes = NodeDeque.of(this.nodes.toArray().map((nd) => nd.copy()));
     c.len = this.len;
     c.packed = this.packed;
     return c;
@@ -106,10 +111,10 @@ export class ListValue extends CollectionValue {
     if (!this.packed) return;
     let add = 0;
     for (let i = from; i < to; i++) add += els[i]!.length;
-    const nd = this.nodes[0]!;
+    const nd = this.nodes.get(0);
     if (exceedsLimit(fill, nd.bytes + add, this.len + (to - from))) {
       this.packed = false;
-      if (this.len === 0) this.nodes = [];
+      if (this.len === 0) this.nodes.clear();
     }
   }
 
@@ -119,7 +124,7 @@ export class ListValue extends CollectionValue {
    */
   shrinkCheck(fill: number): void {
     if (this.packed || this.nodes.length !== 1) return;
-    const nd = this.nodes[0]!;
+    const nd = this.nodes.get(0);
     if (nd.plain) return;
     const [size, count] = nodeLimits(fill);
     if (nd.bytes > size / 2 || this.len > count / 2) return;
@@ -135,32 +140,40 @@ export class ListValue extends CollectionValue {
   }
 
   pushOne(s: string, end: End, fill: number): void {
-    if (this.packed) {
-      const nd = this.nodes[0]!;
-      if (end === 'head') nd.items.unshift(s);
-      else nd.items.push(s);
-      nd.bytes += lpEntryBytes(s);
-      this.len++;
-      return;
-    }
     const sz = lpEntryBytes(s);
     const nodes = this.nodes;
-    const edge = end === 'head' ? nodes[0] : nodes[nodes.length - 1];
+    this.len++;
+    if (this.packed) {
+      const nd = nodes.get(0);
+      if (end === 'head') pushFront(nd, s);
+      else pushBack(nd, s);
+      nd.bytes += sz;
+      return;
+    }
+    const count = nodes.length;
+    const edge = count === 0 ? undefined : nodes.get(end === 'head' ? 0 : count - 1);
     if (isLarge(s.length, fill)) {
       this.addNode(new Node([s], s.length, true), end);
-    } else if (edge !== undefined && edge.allows(fill, sz)) {
-      if (end === 'head') edge.items.unshift(s);
-      else edge.items.push(s);
+    } else if (edge !== undefined && allows(edge, fill, sz)) {
+      if (end === 'head') pushFront(edge, s);
+      else pushBack(edge, s);
       edge.bytes += sz;
     } else {
       this.addNode(new Node([s], LP_EMPTY + sz, false), end);
     }
-    this.len++;
   }
 
+  /**
+   * Adds a node at an end. The node that moves two places in from that end is packed: the two
+   * nodes nearest each end may stay open, so a push and a pop in turn at a node boundary never
+   * pack and unpack a node each time.
+   */
   private addNode(nd: Node, end: End): void {
-    if (end === 'head') this.nodes.unshift(nd);
-    else this.nodes.push(nd);
+    const nodes = this.nodes;
+    if (end === 'head') nodes.unshift(nd);
+    else nodes.push(nd);
+    const k = end === 'head' ? 2 : nodes.length - 3;
+    if (k >= OPEN_AT_ENDS && k < nodes.length - OPEN_AT_ENDS) seal(nodes.get(k));
   }
 
   /** Removes and returns the element at `end`, or undefined when empty. */
@@ -182,11 +195,11 @@ export class ListValue extends CollectionValue {
     if (this.len === 0) return undefined;
     const nodes = this.nodes;
     const ni = end === 'head' ? 0 : nodes.length - 1;
-    const nd = nodes[ni]!;
-    const s = end === 'head' ? nd.items.shift()! : nd.items.pop()!;
+    const nd = nodes.get(ni);
+    const s = end === 'head' ? popFront(nd) : popBack(nd);
     nd.bytes -= nd.plain ? s.length : lpEntryBytes(s);
     this.len--;
-    if (nd.items.length === 0 && !this.packed) {
+    if (nd.length === 0 && !this.packed) {
       if (end === 'head') nodes.shift();
       else nodes.pop();
     }
@@ -206,33 +219,25 @@ export class ListValue extends CollectionValue {
     const nodes = this.nodes;
     if (i < this.len / 2) {
       let n = 0;
-      while (i >= nodes[n]!.items.length) i -= nodes[n++]!.items.length;
+      while (i >= nodes.get(n).length) i -= nodes.get(n++).length;
       return { n, off: i };
     }
     let rest = this.len - 1 - i;
     let n = nodes.length - 1;
-    while (rest >= nodes[n]!.items.length) rest -= nodes[n--]!.items.length;
-    return { n, off: nodes[n]!.items.length - 1 - rest };
+    while (rest >= nodes.get(n).length) rest -= nodes.get(n--).length;
+    return { n, off: nodes.get(n).length - 1 - rest };
   }
 
   /** Element at a normalized index. */
   at(i: number): string {
     const p = this.locate(i);
-    return this.nodes[p.n]!.items[p.off]!;
+    return elementAt(this.nodes.get(p.n), p.off);
   }
 
   /** Elements start..end (normalized and clamped by the caller), in order. */
   range(start: number, end: number): string[] {
-    const out = new Array<string>(end - start + 1);
-    if (start > end) return [];
-    let { n, off } = this.locate(start);
-    let k = 0;
-    while (k < out.length) {
-      const items = this.nodes[n]!.items;
-      while (off < items.length && k < out.length) out[k++] = items[off++]!;
-      n++;
-      off = 0;
-    }
+    const out: string[] = [];
+    this.forRange(start, end, (s) => { out.push(s); });
     return out;
   }
 
@@ -242,9 +247,9 @@ export class ListValue extends CollectionValue {
     let { n, off } = this.locate(start);
     let left = end - start + 1;
     while (left > 0) {
-      const items = this.nodes[n]!.items;
-      const stop = Math.min(items.length, off + left);
-      for (let j = off; j < stop; j++) fn(items[j]!);
+      const nd = this.nodes.get(n);
+      const stop = Math.min(nd.length, off + left);
+      eachIn(nd, off, stop, fn);
       left -= stop - off;
       n++;
       off = 0;
@@ -254,29 +259,30 @@ export class ListValue extends CollectionValue {
   /**
    * Indexes of elements equal to s, scanning from the head (or the tail) at most `maxlen`
    * elements (0: all), skipping the first `skip` matches, stopping after `want` (LPOS, LINSERT).
-   * Uses the engine's indexOf inside each node, which is far faster than a per-element callback.
    */
   positions(s: string, fromTail: boolean, skip: number, want: number, maxlen: number): number[] {
     const out: number[] = [];
     const limit = maxlen === 0 ? this.len : Math.min(maxlen, this.len);
     const nodes = this.nodes;
+    const count = nodes.length;
     let scanned = 0;
     let base = fromTail ? this.len : 0;
-    for (let k = 0; k < nodes.length && scanned < limit && out.length < want; k++) {
-      const items = nodes[fromTail ? nodes.length - 1 - k : k]!.items;
-      const take = Math.min(items.length, limit - scanned);
-      if (fromTail) base -= items.length;
+    for (let k = 0; k < count && scanned < limit && out.length < want; k++) {
+      const nd = nodes.get(fromTail ? count - 1 - k : k);
+      const len = nd.length;
+      const take = Math.min(len, limit - scanned);
       if (!fromTail) {
-        for (let j = items.indexOf(s); j !== -1 && j < take; j = items.indexOf(s, j + 1)) {
+        for (const j of matchesIn(nd, s, 0, take)) {
           if (skip > 0) skip--;
           else if (out.push(base + j) >= want) break;
         }
-        base += items.length;
+        base += len;
       } else {
-        const stop = items.length - take;
-        for (let j = items.lastIndexOf(s); j !== -1 && j >= stop; j = j === 0 ? -1 : items.lastIndexOf(s, j - 1)) {
+        base -= len;
+        const m = matchesIn(nd, s, len - take, len);
+        for (let x = m.length - 1; x >= 0; x--) {
           if (skip > 0) skip--;
-          else if (out.push(base + j) >= want) break;
+          else if (out.push(base + m[x]!) >= want) break;
         }
       }
       scanned += take;
@@ -289,88 +295,100 @@ export class ListValue extends CollectionValue {
     const nodes = this.nodes;
     if (!fromTail) {
       let idx = 0;
-      for (const nd of nodes) for (const s of nd.items) if (!fn(s, idx++)) return;
+      for (let n = 0; n < nodes.length; n++) for (const s of elements(nodes.get(n))) if (!fn(s, idx++)) return;
     } else {
       let idx = this.len - 1;
       for (let n = nodes.length - 1; n >= 0; n--) {
-        const items = nodes[n]!.items;
+        const items = elements(nodes.get(n));
         for (let j = items.length - 1; j >= 0; j--) if (!fn(items[j]!, idx--)) return;
       }
     }
+  }
+
+  /** Packs the nodes around n again after an in-place change, except those near the ends. */
+  private settle(n: number): void {
+    const nodes = this.nodes;
+    const hi = Math.min(nodes.length - 1 - OPEN_AT_ENDS, n + 3);
+    for (let k = Math.max(OPEN_AT_ENDS, n - 1); k <= hi; k++) seal(nodes.get(k));
   }
 
   /** Replaces the element at a normalized index (LSET). */
   set(i: number, s: string, fill: number): void {
     this.prepareGrow([s], 0, 1, fill);
     const p = this.locate(i);
-    const nd = this.nodes[p.n]!;
-    const old = nd.items[p.off]!;
+    const nd = this.nodes.get(p.n);
+    const items = open(nd);
+    const old = items[p.off]!;
     if (this.packed) {
-      nd.items[p.off] = s;
+      items[p.off] = s;
       nd.bytes += lpEntryBytes(s) - lpEntryBytes(old);
     } else if (nd.plain && isLarge(s.length, fill)) {
-      nd.items[0] = s;
+      items[0] = s;
       nd.bytes = s.length;
     } else if (!nd.plain && !isLarge(s.length, fill) &&
-      !exceedsLimit(fill, nd.bytes + lpEntryBytes(s) - lpEntryBytes(old), nd.items.length)) {
-      nd.items[p.off] = s;
+      !exceedsLimit(fill, nd.bytes + lpEntryBytes(s) - lpEntryBytes(old), items.length)) {
+      items[p.off] = s;
       nd.bytes += lpEntryBytes(s) - lpEntryBytes(old);
     } else {
       // Does not fit where it is: insert the new element after the old one, then drop the old.
       this.insertAt(p, s, true, fill);
       this.removeAt(this.locate(i));
     }
+    this.settle(p.n);
     this.shrinkCheck(fill);
   }
 
   /** Inserts s before or after the element at normalized index i (LINSERT). */
   insert(i: number, s: string, after: boolean, fill: number): void {
     this.prepareGrow([s], 0, 1, fill);
-    this.insertAt(this.locate(i), s, after, fill);
+    const p = this.locate(i);
+    this.insertAt(p, s, after, fill);
+    this.settle(p.n);
   }
 
   /** Redis's _quicklistInsert for a middle position. */
   private insertAt(p: Pos, s: string, after: boolean, fill: number): void {
     const nodes = this.nodes;
-    const nd = nodes[p.n]!;
+    const nd = nodes.get(p.n);
+    const items = open(nd);
     const sz = lpEntryBytes(s);
     this.len++;
     if (this.packed) {
-      nd.items.splice(after ? p.off + 1 : p.off, 0, s);
+      items.splice(after ? p.off + 1 : p.off, 0, s);
       nd.bytes += sz;
       return;
     }
-    const atTail = p.off === nd.items.length - 1;
+    const atTail = p.off === items.length - 1;
     const atHead = p.off === 0;
     const large = isLarge(s.length, fill);
-    if (!large && nd.allows(fill, sz)) {
-      nd.items.splice(after ? p.off + 1 : p.off, 0, s);
+    if (!large && allows(nd, fill, sz)) {
+      items.splice(after ? p.off + 1 : p.off, 0, s);
       nd.bytes += sz;
       return;
     }
-    const next = nodes[p.n + 1];
-    const prev = p.n > 0 ? nodes[p.n - 1] : undefined;
-    if (!large && after && atTail && next !== undefined && next.allows(fill, sz)) {
-      next.items.unshift(s);
+    const next = p.n + 1 < nodes.length ? nodes.get(p.n + 1) : undefined;
+    const prev = p.n > 0 ? nodes.get(p.n - 1) : undefined;
+    if (!large && after && atTail && next !== undefined && allows(next, fill, sz)) {
+      pushFront(next, s);
       next.bytes += sz;
       return;
     }
-    if (!large && !after && atHead && prev !== undefined && prev.allows(fill, sz)) {
-      prev.items.push(s);
+    if (!large && !after && atHead && prev !== undefined && allows(prev, fill, sz)) {
+      pushBack(prev, s);
       prev.bytes += sz;
       return;
     }
     const fresh = large ? new Node([s], s.length, true) : new Node([s], LP_EMPTY + sz, false);
     if ((after && atTail) || (!after && atHead)) {
-      nodes.splice(after ? p.n + 1 : p.n, 0, fresh);
+      nodes.insertAt(after ? p.n + 1 : p.n, fresh);
       return;
     }
     // Full node in the middle: split it at the position and put the element between the halves.
     const cut = after ? p.off + 1 : p.off;
-    const right = Node.of(nd.items.slice(cut), nd.plain);
-    nd.items.length = cut;
-    nd.bytes = Node.of(nd.items, nd.plain).bytes;
-    nodes.splice(p.n + 1, 0, fresh, right);
+    const right = nodeOf(items.slice(cut), nd.plain);
+    items.length = cut;
+    nd.bytes = nodeOf(items, nd.plain).bytes;
+    nodes.insertAt(p.n + 1, fresh, right);
     if (!large) this.mergeAround(p.n + 1, fill);
   }
 
@@ -378,13 +396,14 @@ export class ListValue extends CollectionValue {
   private mergeAround(n: number, fill: number): void {
     const nodes = this.nodes;
     const tryMerge = (a: number): boolean => {
-      const x = nodes[a];
-      const y = nodes[a + 1];
-      if (x === undefined || y === undefined || x.plain || y.plain) return false;
-      if (exceedsLimit(fill, x.bytes + y.bytes - 11, x.items.length + y.items.length)) return false;
-      x.items.push(...y.items);
+      if (a < 0 || a + 1 >= nodes.length) return false;
+      const x = nodes.get(a);
+      const y = nodes.get(a + 1);
+      if (x.plain || y.plain) return false;
+      if (exceedsLimit(fill, x.bytes + y.bytes - 11, x.length + y.length)) return false;
+      x.items = open(x).concat(open(y));
       x.bytes += y.bytes - LP_EMPTY;
-      nodes.splice(a + 1, 1);
+      nodes.removeAt(a + 1);
       return true;
     };
     if (!tryMerge(n - 1)) tryMerge(n);
@@ -392,11 +411,11 @@ export class ListValue extends CollectionValue {
   }
 
   private removeAt(p: Pos): void {
-    const nd = this.nodes[p.n]!;
-    const [s] = nd.items.splice(p.off, 1);
+    const nd = this.nodes.get(p.n);
+    const [s] = open(nd).splice(p.off, 1);
     nd.bytes -= nd.plain ? s!.length : lpEntryBytes(s!);
     this.len--;
-    if (nd.items.length === 0 && !this.packed) this.nodes.splice(p.n, 1);
+    if (nd.length === 0 && !this.packed) this.nodes.removeAt(p.n);
   }
 
   /**
@@ -409,9 +428,9 @@ export class ListValue extends CollectionValue {
     const limit = count === 0 ? Infinity : count;
     for (let k = 0; k < nodes.length && removed < limit; k++) {
       const n = fromTail ? nodes.length - 1 - k : k;
-      const nd = nodes[n]!;
-      const items = nd.items;
-      if (!items.includes(s)) continue;
+      const nd = nodes.get(n);
+      if (matchesIn(nd, s, 0, nd.length).length === 0) continue;
+      const items = open(nd);
       const kept: string[] = [];
       if (!fromTail) {
         for (const x of items) {
@@ -431,8 +450,12 @@ export class ListValue extends CollectionValue {
       nd.items = kept;
       this.len -= gone;
       if (kept.length === 0 && !this.packed) {
-        nodes.splice(n, 1);
-        if (!fromTail) k--;
+        // The next node to visit moved into this k either way (nodes after n shifted down, or
+        // counting from the tail, the tail end came one closer).
+        nodes.removeAt(n);
+        k--;
+      } else if (n >= OPEN_AT_ENDS && n < nodes.length - OPEN_AT_ENDS) {
+        seal(nd);
       }
     }
     if (removed > 0) this.shrinkCheck(fill);
@@ -442,31 +465,35 @@ export class ListValue extends CollectionValue {
   /** Keeps only elements start..end (normalized, clamped; start > end empties the list). */
   trim(start: number, end: number, fill: number): void {
     if (start > end || start >= this.len) {
-      this.nodes = this.packed ? [new Node([], LP_EMPTY, false)] : [];
+      this.nodes = NodeDeque.of(this.packed ? [new Node([], LP_EMPTY, false)] : []);
       this.len = 0;
       return;
     }
     if (this.packed) {
-      const nd = this.nodes[0]!;
-      nd.items = nd.items.slice(start, end + 1);
-      nd.bytes = Node.of(nd.items).bytes;
-      this.len = nd.items.length;
+      const nd = this.nodes.get(0);
+      const items = open(nd).slice(start, end + 1);
+      nd.items = items;
+      nd.bytes = nodeOf(items).bytes;
+      this.len = items.length;
       return;
     }
+    // Only whole nodes in the middle are kept as they are; the cut ones are the new end nodes.
     const kept: Node[] = [];
     let idx = 0;
-    for (const nd of this.nodes) {
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const nd = nodes.get(n);
       const first = idx;
-      const last = idx + nd.items.length - 1;
-      idx += nd.items.length;
+      const last = idx + nd.length - 1;
+      idx += nd.length;
       if (last < start || first > end) continue;
       if (first >= start && last <= end) {
         kept.push(nd);
         continue;
       }
-      kept.push(Node.of(nd.items.slice(Math.max(start, first) - first, Math.min(end, last) - first + 1), nd.plain));
+      kept.push(nodeOf(elements(nd).slice(Math.max(start, first) - first, Math.min(end, last) - first + 1), nd.plain));
     }
-    this.nodes = kept;
+    this.nodes = NodeDeque.of(kept);
     this.len = end - start + 1;
     this.shrinkCheck(fill);
   }
@@ -474,26 +501,51 @@ export class ListValue extends CollectionValue {
   /** Checks the internal invariants; returns what is wrong, or null (tests, DEBUG). */
   validate(fill: number): string | null {
     let total = 0;
-    for (const nd of this.nodes) {
-      total += nd.items.length;
-      if (nd.bytes !== Node.of(nd.items, nd.plain).bytes) return 'node bytes out of sync';
-      if (!this.packed && nd.items.length === 0) return 'empty node';
-      if (nd.plain && nd.items.length !== 1) return 'plain node with several elements';
-      if (!this.packed && !nd.plain && nd.items.length > 1 && nodeLimits(fill)[1] !== Infinity &&
-        nd.items.length > nodeLimits(fill)[1]) return 'node over the entry limit';
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const nd = nodes.get(n);
+      const items = elements(nd);
+      total += items.length;
+      if (items.length !== nd.length) return 'node length out of sync';
+      if (nd.bytes !== nodeOf(items, nd.plain).bytes) return 'node bytes out of sync';
+      if (!this.packed && items.length === 0) return 'empty node';
+      if (nd.plain && items.length !== 1) return 'plain node with several elements';
+      if (!this.packed && !nd.plain && items.length > 1 && nodeLimits(fill)[1] !== Infinity &&
+        items.length > nodeLimits(fill)[1]) return 'node over the entry limit';
+      if (n >= OPEN_AT_ENDS && n < nodes.length - OPEN_AT_ENDS && !nd.plain && nd.items !== null) return 'middle node not packed';
     }
-    if (this.packed && this.nodes.length !== 1) return 'listpack with several nodes';
+    if (this.packed && nodes.length !== 1) return 'listpack with several nodes';
     return total === this.len ? null : 'length out of sync';
   }
 
   /** Calls fn for each node in order with its elements and whether it is a plain node (RDB). */
   forEachNode(fn: (items: readonly string[], plain: boolean) => void): void {
-    for (const nd of this.nodes) fn(nd.items, nd.plain);
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) fn(elements(nodes.get(n)), nodes.get(n).plain);
   }
 
   /** DEBUG DIGEST: every element mixed in order, as Redis's list digest. */
   digestInto(d: Digest): void {
-    for (const nd of this.nodes) for (const s of nd.items) d.mix(s);
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) eachIn(nodes.get(n), 0, nodes.get(n).length, (s) => d.mix(s));
+  }
+
+  /**
+   * MEMORY USAGE's estimate (commands/server/memory-model.ts): per node its object and either
+   * its packed string or its array and element strings. Walks every node (not the elements of
+   * packed ones); `samples` does not apply.
+   */
+  memoryUsage(_samples: number): number {
+    const str = (len: number): number => 16 + ((len + 7) & ~7);
+    let total = 64;
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const nd = nodes.get(n);
+      total += NODE_OBJECT;
+      if (nd.items === null) total += str(nd.body.length);
+      else eachIn(nd, 0, nd.length, (s) => { total += 8 + str(s.length); });
+    }
+    return total;
   }
 
   /** All elements in order (small lists, DEBUG, persistence). */

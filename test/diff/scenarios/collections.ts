@@ -48,7 +48,6 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'copy of an INCRBYFLOAT result keeps its string encoding',
-    todo: 'COPY of an INCRBYFLOAT result reports raw, Redis embstr (strings / generic area; found by the collection fuzz runs)',
     steps: [['INCRBYFLOAT', 'k1', '-1'], ['OBJECT', 'ENCODING', 'k1'], ['COPY', 'k1', 'k2'], ['OBJECT', 'ENCODING', 'k2']],
   },
 ];
