@@ -115,6 +115,8 @@ export interface Command {
   /** skip_monitor or admin: MONITOR does not show the command. */
   readonly hiddenFromMonitor: boolean;
   readonly touchesArbitraryKeys: boolean;
+  /** 'protected' (DEBUG, MODULE): checked by a gate on every command, so a field too. */
+  readonly isProtected: boolean;
 }
 
 export interface CommandStats {
@@ -298,6 +300,7 @@ export class CommandTable {
       skipSlowlog: flags.has('skip_slowlog'),
       hiddenFromMonitor: flags.has('skip_monitor') || flags.has('admin'),
       touchesArbitraryKeys: flags.has('touches_arbitrary_keys'),
+      isProtected: flags.has('protected'),
     };
     if (parent === null) {
       if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} declared twice`);

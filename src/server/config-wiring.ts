@@ -32,7 +32,7 @@ function applyLogLevel(logger: Logger, level: string): void {
 export function protectedCommandGate(server: Server): Gate {
   return {
     check(client: Client, cmd: Command) {
-      if (!cmd.flags.has('protected')) return null;
+      if (!cmd.isProtected) return null;
       const top = cmd.parent ?? cmd;
       const isDebug = top.name === 'debug';
       const option = isDebug ? 'enable-debug-command' : 'enable-module-command';
