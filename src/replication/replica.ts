@@ -56,6 +56,8 @@ export interface ReplicaHost {
 }
 
 const EMPTY_BUF = Buffer.alloc(0);
+/** Stream bytes a replica applies per event-loop turn before it lets other clients run. */
+const TURN_BYTES = 256 * 1024;
 
 /** argv[0] names `lower` (any case); the length check spares a lowercase copy of every name. */
 function isName(name: string, lower: string): boolean {
@@ -71,6 +73,10 @@ export class ReplicaRole implements ReplicationApi {
   /** Last I/O on the link during the handshake and the transfer (ms). */
   private lastIo = 0;
   private lineBuf = '';
+  /** Stream bytes applied in this event-loop turn, and whether the turn's end is scheduled. */
+  private turnBytes = 0;
+  private turnEndScheduled = false;
+  private pausedLink: OutgoingConnection | null = null;
   private replies: ReplyKind[] = [];
   private cached: Cached | null = null;
   primary: Primary | null = null;
@@ -257,6 +263,7 @@ export class ReplicaRole implements ReplicationApi {
       if (this.state === 'connected') {
         this.countInput(c.length);
         this.streamData(c);
+        this.turnTook(c.length);
         return;
       }
       const nl = c.indexOf(10);
@@ -270,6 +277,30 @@ export class ReplicaRole implements ReplicationApi {
       c = c.subarray(nl + 1);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.handshakeLine(line);
+    }
+  }
+
+  /**
+   * A replica far behind reads its primary's stream in reads of 64 KB, up to 2 MB in one turn of
+   * the event loop: tens of thousands of commands while its clients (INFO, reads) wait. Past
+   * TURN_BYTES the link stops reading until the next turn, as Redis reads a bounded amount per
+   * turn from its primary too.
+   */
+  private turnTook(bytes: number): void {
+    if (this.turnBytes === 0 && !this.turnEndScheduled) {
+      this.turnEndScheduled = true;
+      setImmediate(() => {
+        this.turnEndScheduled = false;
+        this.turnBytes = 0;
+        const paused = this.pausedLink;
+        this.pausedLink = null;
+        if (paused !== null && paused === this.link) paused.resumeReading();
+      });
+    }
+    this.turnBytes += bytes;
+    if (this.turnBytes >= TURN_BYTES && this.pausedLink === null && this.link !== null) {
+      this.pausedLink = this.link;
+      this.link.pauseReading();
     }
   }
 

@@ -21,7 +21,10 @@ const JOIN_STEP = 1024;
 type Latin1 = { latin1Slice(start: number, end: number): string };
 const fc = String.fromCharCode;
 
-/** buf[s, e) as a latin1 string; short ones (names, typical keys) without the call into C++. */
+/**
+ * buf[s, e) as a latin1 string. Up to 16 bytes (names, typical keys, small values) it is built at
+ * a fixed arity, which costs about half of latin1Slice's call into C++ and gives a flat string.
+ */
 function slice(b: Buffer, s: number, e: number): string {
   switch (e - s) {
     case 0: return '';
@@ -33,6 +36,30 @@ function slice(b: Buffer, s: number, e: number): string {
     case 6: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
     case 7: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
     case 8: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
+    case 9:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!);
+    case 10:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!);
+    case 11:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!);
+    case 12:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!);
+    case 13:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!);
+    case 14:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!);
+    case 15:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!);
+    case 16:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!, b[s + 15]!);
     default: return (b as unknown as Latin1).latin1Slice(s, e);
   }
 }
