@@ -8,7 +8,8 @@
 //   sync    the primary's SETs/s and PING round trips while a replica (redis-server) full-syncs
 //           1M keys, against the same load without a sync.
 // Run: `npx tsc -p . && node dist/bench/repl-load.js` (NODIS_BENCH_PARTS=lag,memory,sync,
-// NODIS_BENCH_SECONDS=10, NODIS_BENCH_KEYS=1000000).
+// NODIS_BENCH_SECONDS=10, NODIS_BENCH_KEYS=1000000, NODIS_BENCH_PAIRS=redis-nodis,nodis-nodis for
+// some lag rows).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -192,7 +193,10 @@ async function duringSync(pk: Kind, diskless: 'yes' | 'no'): Promise<string> {
 try {
   if (PARTS.includes('lag')) {
     const rows: string[] = [];
-    for (const [pk, rk] of [['redis', 'redis'], ['nodis', 'nodis'], ['nodis', 'redis'], ['redis', 'nodis']] as [Kind, Kind][]) {
+    const all = [['redis', 'redis'], ['nodis', 'nodis'], ['nodis', 'redis'], ['redis', 'nodis']] as [Kind, Kind][];
+    // NODIS_BENCH_PAIRS=redis-nodis,nodis-nodis runs only those rows.
+    const pick = process.env.NODIS_BENCH_PAIRS?.split(',');
+    for (const [pk, rk] of all.filter(([a, b]) => pick === undefined || pick.includes(`${a}-${b}`))) {
       rows.push(await lag(pk, rk));
       console.log(rows[rows.length - 1]);
     }

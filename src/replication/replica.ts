@@ -5,6 +5,7 @@
 // resync from the cached primary and reconnects. It writes only to its own link; clients see
 // its state through the gates (replica-gates.ts), INFO and ROLE.
 
+import type { ExecClock } from '../exec/clock.js';
 import type { Dispatcher } from '../exec/dispatcher.js';
 import type { LogLevel } from '../exec/context.js';
 import type { Propagator } from '../exec/propagate.js';
@@ -50,6 +51,17 @@ export interface ReplicaHost {
   readonly stats: { netInputBytes: number; netReplInputBytes: number; netOutputBytes: number };
   /** Parked commands: ended with an error when we become a replica. */
   readonly blocking: { disconnectAll(errorText: string): number };
+  /** The execution clock: the commands of one read share a batch's readings, as a client's do. */
+  readonly clock: ExecClock;
+}
+
+const EMPTY_BUF = Buffer.alloc(0);
+/** Stream bytes a replica applies per event-loop turn before it lets other clients run. */
+const TURN_BYTES = 256 * 1024;
+
+/** argv[0] names `lower` (any case); the length check spares a lowercase copy of every name. */
+function isName(name: string, lower: string): boolean {
+  return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
 }
 
 export class ReplicaRole implements ReplicationApi {
@@ -61,6 +73,10 @@ export class ReplicaRole implements ReplicationApi {
   /** Last I/O on the link during the handshake and the transfer (ms). */
   private lastIo = 0;
   private lineBuf = '';
+  /** Stream bytes applied in this event-loop turn, and whether the turn's end is scheduled. */
+  private turnBytes = 0;
+  private turnEndScheduled = false;
+  private pausedLink: OutgoingConnection | null = null;
   private replies: ReplyKind[] = [];
   private cached: Cached | null = null;
   primary: Primary | null = null;
@@ -81,7 +97,6 @@ export class ReplicaRole implements ReplicationApi {
    * FAILOVER and its answer ends (or aborts) the failover.
    */
   failover: { readonly state: string; psyncAnswered(accepted: boolean): void } | null = null;
-  private readonly batch: StreamCommand[] = [];
 
   constructor(private readonly host: ReplicaHost, readonly repl: ReplicationState) {}
 
@@ -248,6 +263,7 @@ export class ReplicaRole implements ReplicationApi {
       if (this.state === 'connected') {
         this.countInput(c.length);
         this.streamData(c);
+        this.turnTook(c.length);
         return;
       }
       const nl = c.indexOf(10);
@@ -261,6 +277,30 @@ export class ReplicaRole implements ReplicationApi {
       c = c.subarray(nl + 1);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.handshakeLine(line);
+    }
+  }
+
+  /**
+   * A replica far behind reads its primary's stream in reads of 64 KB, up to 2 MB in one turn of
+   * the event loop: tens of thousands of commands while its clients (INFO, reads) wait. Past
+   * TURN_BYTES the link stops reading until the next turn, as Redis reads a bounded amount per
+   * turn from its primary too.
+   */
+  private turnTook(bytes: number): void {
+    if (this.turnBytes === 0 && !this.turnEndScheduled) {
+      this.turnEndScheduled = true;
+      setImmediate(() => {
+        this.turnEndScheduled = false;
+        this.turnBytes = 0;
+        const paused = this.pausedLink;
+        this.pausedLink = null;
+        if (paused !== null && paused === this.link) paused.resumeReading();
+      });
+    }
+    this.turnBytes += bytes;
+    if (this.turnBytes >= TURN_BYTES && this.pausedLink === null && this.link !== null) {
+      this.pausedLink = this.link;
+      this.link.pauseReading();
     }
   }
 
@@ -564,51 +604,86 @@ export class ReplicaRole implements ReplicationApi {
 
   // ---- the stream ----
 
+  /**
+   * Runs every complete command of a read. The offset moves per command (a GETACK answers the
+   * offset before it), but the applied bytes reach the backlog as whole runs of the read, one
+   * append per run instead of one per command: nothing reads the backlog while the batch runs.
+   */
   private streamData(chunk: Buffer): void {
     const p = this.primary!;
     const now = Date.now();
     p.readReploff += chunk.length;
     p.lastInteraction = now;
     p.client.lastInteraction = now;
-    const out = this.batch;
-    out.length = 0;
-    const ok = p.parser.feed(chunk, out);
-    for (let i = 0; i < out.length; i++) {
-      this.applyOne(p, out[i]!);
-      if (this.primary !== p) break;
+    const parser = p.parser;
+    parser.push(chunk);
+    // One clock reading per read, as a client's batch has (exec/clock.ts).
+    const clock = this.host.clock;
+    const ownClock = clock.last < 0;
+    if (ownClock) clock.begin(now);
+    this.applying = true;
+    // The applied bytes not yet handed to the backlog: span[spanStart, spanEnd).
+    let span: Buffer = EMPTY_BUF;
+    let spanStart = 0;
+    let spanEnd = 0;
+    try {
+      while (parser.next()) {
+        const argv = parser.argv;
+        const buf = parser.cmdBuf;
+        const start = parser.cmdStart;
+        const end = parser.cmdEnd;
+        const name = argv.length > 0 ? argv[0]! : '';
+        if (p.multi !== null || isName(name, 'multi')) {
+          // Transactions are rare: their bytes go to the backlog one command at a time, after
+          // what came before them.
+          if (spanEnd > spanStart) this.repl.proxy(span.subarray(spanStart, spanEnd));
+          spanStart = spanEnd;
+          this.transactionPart(p, argv, name, buf.subarray(start, end));
+        } else {
+          if (isName(name, 'replconf')) {
+            // The primary asks for our offset (WAIT): it is the offset before this command.
+            if (argv.length >= 2 && argv[1]!.toLowerCase() === 'getack' && !p.prePsync) this.sendAck();
+          } else if (argv.length > 0) {
+            this.run(p, argv);
+          }
+          p.reploff += end - start;
+          if (buf === span && start === spanEnd) {
+            spanEnd = end;
+          } else {
+            if (spanEnd > spanStart) this.repl.proxy(span.subarray(spanStart, spanEnd));
+            span = buf;
+            spanStart = start;
+            spanEnd = end;
+          }
+        }
+        if (this.primary !== p) break;
+      }
+    } finally {
+      this.applying = false;
+      if (ownClock) clock.end();
+      if (spanEnd > spanStart) this.repl.proxy(span.subarray(spanStart, spanEnd));
     }
-    out.length = 0;
-    if (!ok && this.primary === p) {
-      this.host.log('warning', `Protocol error (${p.parser.error}) from client: id=${p.client.id} addr=${p.link.remoteAddress} flags=M`);
+    if (parser.error !== null && this.primary === p) {
+      this.host.log('warning', `Protocol error (${parser.error}) from client: id=${p.client.id} addr=${p.link.remoteAddress} flags=M`);
       this.host.disconnect(p.client);
     }
   }
 
-  private applyOne(p: Primary, cmd: StreamCommand): void {
-    const argv = cmd.argv;
-    const name = argv.length > 0 ? argv[0]!.toLowerCase() : '';
-    if (p.multi !== null) {
-      // Redis moves the offset past a transaction only at its EXEC: a link lost inside one
-      // resumes from its MULTI.
-      p.multi.push(cmd);
-      if (name !== 'exec' && name !== 'discard') return;
-      const cmds = p.multi;
-      p.multi = null;
-      if (name === 'exec') this.runTransaction(p, cmds);
-      for (const c of cmds) this.applied(p, c.raw);
+  /** A command of a MULTI from the primary, or the MULTI itself; EXEC runs them, DISCARD drops them. */
+  private transactionPart(p: Primary, argv: string[], name: string, raw: Buffer): void {
+    if (p.multi === null) {
+      p.multi = [{ argv, raw }];
       return;
     }
-    if (name === 'multi') {
-      p.multi = [cmd];
-      return;
-    }
-    if (name === 'replconf') {
-      // The primary asks for our offset (WAIT): it is the offset before this command.
-      if (argv.length >= 2 && argv[1]!.toLowerCase() === 'getack' && !p.prePsync) this.sendAck();
-    } else if (argv.length > 0) {
-      this.run(p, argv);
-    }
-    this.applied(p, cmd.raw);
+    // Redis moves the offset past a transaction only at its EXEC: a link lost inside one
+    // resumes from its MULTI.
+    p.multi.push({ argv, raw });
+    const exec = isName(name, 'exec');
+    if (!exec && !isName(name, 'discard')) return;
+    const cmds = p.multi;
+    p.multi = null;
+    if (exec) this.runTransaction(p, cmds);
+    for (const c of cmds) this.applied(p, c.raw);
   }
 
   /** Moves the offset past applied bytes and hands them to the backlog (sub-replicas). */
@@ -632,13 +707,9 @@ export class ReplicaRole implements ReplicationApi {
     if (outermost) prop.flush();
   }
 
+  /** Runs one command of the stream (streamData sets `applying` around the batch). */
   private run(p: Primary, argv: string[]): void {
-    this.applying = true;
-    try {
-      this.host.dispatcher.execute(p.client, argv);
-    } finally {
-      this.applying = false;
-    }
+    this.host.dispatcher.execute(p.client, argv);
     const out = p.client.reply.take();
     if (out !== null) {
       const text = typeof out === 'string' ? out : out.toString('latin1', 0, Math.min(out.length, 256));

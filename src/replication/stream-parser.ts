@@ -1,7 +1,8 @@
 // The replica's reader of its primary's command stream: RESP multibulk (and inline lines, which
-// Redis also accepts from a primary) into argv lists, each with the exact bytes it came from. The
+// Redis also accepts from a primary) into argv lists, each with where its exact bytes are. The
 // replica counts its replication offset and proxies sub-replicas with those bytes, so nothing
-// may be lost or re-encoded here. Pure: no sockets, no commands.
+// may be lost or re-encoded here. Pure: no sockets, no commands. It is pulled one command at a
+// time (push, then next() until false) and allocates nothing per command but the argv itself.
 
 import { splitArgs } from '../util/split-args.js';
 
@@ -14,55 +15,155 @@ export interface StreamCommand {
 const EMPTY = Buffer.alloc(0);
 /** Longest header or inline line we wait for (Redis's PROTO_INLINE_MAX_SIZE). */
 const MAX_LINE = 64 * 1024;
+/** How much of a new read is joined to an unfinished command while its size is still unknown. */
+const JOIN_STEP = 1024;
 
 type Latin1 = { latin1Slice(start: number, end: number): string };
-const slice = (b: Buffer, s: number, e: number): string => (b as unknown as Latin1).latin1Slice(s, e);
+const fc = String.fromCharCode;
+
+/**
+ * buf[s, e) as a latin1 string. Up to 16 bytes (names, typical keys, small values) it is built at
+ * a fixed arity, which costs about half of latin1Slice's call into C++ and gives a flat string.
+ */
+function slice(b: Buffer, s: number, e: number): string {
+  switch (e - s) {
+    case 0: return '';
+    case 1: return fc(b[s]!);
+    case 2: return fc(b[s]!, b[s + 1]!);
+    case 3: return fc(b[s]!, b[s + 1]!, b[s + 2]!);
+    case 4: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
+    case 5: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
+    case 6: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
+    case 7: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
+    case 8: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
+    case 9:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!);
+    case 10:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!);
+    case 11:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!);
+    case 12:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!);
+    case 13:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!);
+    case 14:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!);
+    case 15:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!);
+    case 16:
+      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
+        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!, b[s + 15]!);
+    default: return (b as unknown as Latin1).latin1Slice(s, e);
+  }
+}
 
 export class PrimaryStreamParser {
+  /** What is being parsed: a read, or an unfinished command joined with the start of `rest`. */
   private buf: Buffer = EMPTY;
   private pos = 0;
-  /** Chunks held while a command is known to need at least `need` bytes in all. */
+  /** A read whose first `taken` bytes were joined to an unfinished command at buf[joinedAt..]. */
+  private rest: Buffer | null = null;
+  private taken = 0;
+  private joinedAt = 0;
+  /** Reads held while a command is known to need at least `need` bytes in all. */
   private parts: Buffer[] | null = null;
   private partsBytes = 0;
   private need = 0;
+  /** A pipeline repeats a command name: the last one's string is reused when the bytes match. */
+  private lastName = '';
   /** Set after a protocol error: the link must be dropped. */
   error: string | null = null;
 
+  /** The command the last successful next() returned: its arguments and buf[start, end). */
+  argv: string[] = [];
+  cmdBuf: Buffer = EMPTY;
+  cmdStart = 0;
+  cmdEnd = 0;
+
   /** Bytes received but not yet returned as commands. */
   get pendingBytes(): number {
-    return this.parts !== null ? this.partsBytes : this.buf.length - this.pos;
+    if (this.parts !== null) return this.partsBytes;
+    const inBuf = this.rest === null ? this.buf.length - this.pos : Math.min(this.joinedAt, this.buf.length) - this.pos;
+    return inBuf + (this.rest === null ? 0 : this.rest.length);
   }
 
-  /** Adds received bytes and appends every complete command to `out`; false on a protocol error. */
-  feed(chunk: Buffer, out: StreamCommand[]): boolean {
-    if (this.error !== null) return false;
+  /** Adds received bytes; call next() until it returns false before pushing more. */
+  push(chunk: Buffer): void {
+    if (this.error !== null || chunk.length === 0) return;
     if (this.parts !== null) {
       // A big argument is still arriving: join the pieces once, when enough are here.
       this.parts.push(chunk);
       this.partsBytes += chunk.length;
-      if (this.partsBytes < this.need) return true;
+      if (this.partsBytes < this.need) return;
       this.buf = Buffer.concat(this.parts, this.partsBytes);
       this.parts = null;
       this.partsBytes = 0;
       this.pos = 0;
     } else if (this.pos < this.buf.length) {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      // The start of a command is left over: it is joined with as little of the read as it
+      // needs (next()), not the whole read copied behind it.
+      this.buf = this.buf.subarray(this.pos);
       this.pos = 0;
+      this.rest = chunk;
+      this.taken = 0;
+      this.joinedAt = this.buf.length;
     } else {
       this.buf = chunk;
       this.pos = 0;
     }
+  }
+
+  /** Parses the next command into argv / cmdBuf / cmdStart / cmdEnd; false when none is complete or on a protocol error. */
+  next(): boolean {
+    if (this.error !== null) return false;
     for (;;) {
       const r = this.parseOne();
-      if (r === null) break;
-      if (typeof r === 'string') {
+      if (r === true) {
+        if (this.rest !== null && this.pos >= this.joinedAt) {
+          // The joined command is done: go on in the read itself, past the bytes it took.
+          this.pos = this.pos - this.joinedAt;
+          this.buf = this.rest;
+          this.rest = null;
+        }
+        return true;
+      }
+      if (r !== null) {
         this.error = r;
         this.buf = EMPTY;
         this.pos = 0;
+        this.rest = null;
+        this.parts = null;
         return false;
       }
-      out.push(r);
+      const rest = this.rest;
+      if (rest !== null) {
+        // Incomplete (pos is at its start): join more of the read, as much as it needs if that is
+        // known, else at least doubling what is joined (the copying stays linear).
+        const avail = this.buf.length - this.pos;
+        const more = Math.min(rest.length - this.taken, Math.max(this.need - avail, avail, JOIN_STEP));
+        this.buf = Buffer.concat([this.buf.subarray(this.pos), rest.subarray(this.taken, this.taken + more)]);
+        this.joinedAt -= this.pos;
+        this.pos = 0;
+        this.taken += more;
+        if (this.taken < rest.length) continue;
+        // The whole read is joined: it is ordinary buffer now.
+        this.rest = null;
+        if (more > 0) continue;
+      }
+      this.holdRest();
+      return false;
     }
+  }
+
+  /** Nothing more parses: keep what is left, as reads to collect when a big argument is due. */
+  private holdRest(): void {
     if (this.pos >= this.buf.length) {
       this.buf = EMPTY;
       this.pos = 0;
@@ -72,54 +173,81 @@ export class PrimaryStreamParser {
       this.buf = EMPTY;
       this.pos = 0;
     }
-    return true;
   }
 
-  /** One command from buf[pos..], null when incomplete (sets `need`), or an error text. */
-  private parseOne(): StreamCommand | string | null {
+  /** Adds received bytes and appends every complete command to `out`; false on a protocol error. */
+  feed(chunk: Buffer, out: StreamCommand[]): boolean {
+    this.push(chunk);
+    while (this.next()) out.push({ argv: this.argv, raw: this.cmdBuf.subarray(this.cmdStart, this.cmdEnd) });
+    return this.error === null;
+  }
+
+  /** One command from buf[pos..]: true (parsed), null when incomplete (sets `need`), or an error text. */
+  private parseOne(): true | string | null {
     const buf = this.buf;
     const start = this.pos;
+    const end = buf.length;
     this.need = 0;
-    if (start >= buf.length) return null;
+    if (start >= end) return null;
     if (buf[start] !== 42 /* '*' */) {
       const nl = buf.indexOf(10, start);
-      if (nl === -1) return buf.length - start > MAX_LINE ? 'too big inline request' : null;
-      let end = nl;
-      if (end > start && buf[end - 1] === 13) end--;
-      const args = splitArgs(slice(buf, start, end));
+      if (nl === -1) return end - start > MAX_LINE ? 'too big inline request' : null;
+      let e = nl;
+      if (e > start && buf[e - 1] === 13) e--;
+      const args = splitArgs(slice(buf, start, e));
       if (args === null) return 'unbalanced quotes in request';
       this.pos = nl + 1;
       // An empty line is a keepalive: it counts in the offset but runs nothing.
-      return { argv: args, raw: buf.subarray(start, nl + 1) };
+      this.setCommand(args, buf, start, nl + 1);
+      return true;
     }
-    let p = start;
-    const line = (): number | null | string => {
-      const cr = buf.indexOf(13, p);
-      if (cr === -1 || cr + 1 >= buf.length) return buf.length - p > MAX_LINE ? 'too big count string' : null;
-      const n = readInt(buf, p + 1, cr);
-      if (n === null) return 'invalid length';
-      p = cr + 2;
-      return n;
-    };
-    const count = line();
-    if (count === null || typeof count === 'string') return count;
+    let cr = findCR(buf, start);
+    if (cr === -1 || cr + 1 >= end) return end - start > MAX_LINE ? 'too big count string' : null;
+    const count = readInt(buf, start + 1, cr);
+    if (count === null) return 'invalid length';
+    let p = cr + 2;
     const argv: string[] = [];
     for (let i = 0; i < count; i++) {
-      if (p >= buf.length) return null;
-      if (buf[p] !== 36 /* '$' */) return `expected '$', got '${String.fromCharCode(buf[p]!)}'`;
-      const len = line();
-      if (len === null || typeof len === 'string') return len;
+      if (p >= end) return null;
+      if (buf[p] !== 36 /* '$' */) return `expected '$', got '${fc(buf[p]!)}'`;
+      cr = findCR(buf, p);
+      if (cr === -1 || cr + 1 >= end) return end - p > MAX_LINE ? 'too big count string' : null;
+      const len = readInt(buf, p + 1, cr);
+      if (len === null) return 'invalid length';
       if (len < 0) return 'invalid bulk length';
-      if (buf.length - p < len + 2) {
+      p = cr + 2;
+      if (end - p < len + 2) {
         this.need = p - start + len + 2;
         return null;
       }
-      argv.push(slice(buf, p, p + len));
+      if (i === 0) {
+        const name = this.lastName;
+        let same = name.length === len;
+        for (let j = 0; same && j < len; j++) same = buf[p + j] === name.charCodeAt(j);
+        argv.push(same ? name : (this.lastName = slice(buf, p, p + len)));
+      } else {
+        argv.push(slice(buf, p, p + len));
+      }
       p += len + 2;
     }
     this.pos = p;
-    return { argv, raw: buf.subarray(start, p) };
+    this.setCommand(argv, buf, start, p);
+    return true;
   }
+
+  private setCommand(argv: string[], buf: Buffer, start: number, end: number): void {
+    this.argv = argv;
+    this.cmdBuf = buf;
+    this.cmdStart = start;
+    this.cmdEnd = end;
+  }
+}
+
+/** The next '\r' at or after p, or -1: a plain loop over a header's few bytes, then indexOf. */
+function findCR(b: Buffer, p: number): number {
+  const end = Math.min(b.length, p + 24);
+  for (let i = p; i < end; i++) if (b[i] === 13) return i;
+  return end === b.length ? -1 : b.indexOf(13, end);
 }
 
 /** A strict decimal integer in buf[start, end), or null. */

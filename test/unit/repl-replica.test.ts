@@ -28,6 +28,47 @@ describe('PrimaryStreamParser', () => {
     }
   });
 
+  it('returns every command with its exact bytes over three reads split anywhere', () => {
+    for (let a = 0; a <= 120; a += 3) {
+      for (let b = a; b <= stream.length; b += b < 160 ? 5 : 211) {
+        const out = parseAll([stream.subarray(0, a), stream.subarray(a, b), stream.subarray(b)]);
+        assert.deepEqual(out.map((c) => c.argv), cmds);
+        assert.ok(Buffer.concat(out.map((c) => c.raw)).equals(stream));
+      }
+    }
+  });
+
+  it('joins a command left unfinished with only part of the next read, then parses on in it', () => {
+    // Many small commands after an unfinished one, and a header longer than one join step.
+    const many = Array.from({ length: 500 }, (_, i) => ['SET', `key:${i}`, 'v'.repeat(i % 7)]);
+    const wide = ['MSET', ...Array.from({ length: 400 }, (_, i) => `f${i}`)];
+    const all = [['SET', 'a', 'b'], wide, ...many, ['SET', 'tail', 'x'.repeat(3000)], ...many];
+    const bytes = Buffer.from(all.map(encodeCommand).join(''), 'latin1');
+    for (const size of [1, 7, 64, 1000, 4096, 65536]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const out = parseAll(chunks);
+      assert.deepEqual(out.map((c) => c.argv), all);
+      assert.ok(Buffer.concat(out.map((c) => c.raw)).equals(bytes));
+    }
+  });
+
+  it('reports pending bytes of an unfinished command and hands out the same name string', () => {
+    const p = new PrimaryStreamParser();
+    const one = Buffer.from(encodeCommand(['SET', 'k', 'v']), 'latin1');
+    p.push(Buffer.concat([one, one.subarray(0, 5)]));
+    assert.ok(p.next());
+    const name = p.argv[0];
+    assert.equal(p.next(), false);
+    assert.equal(p.pendingBytes, 5);
+    p.push(one.subarray(5));
+    assert.ok(p.next());
+    assert.equal(p.argv[0], name);
+    assert.ok(p.cmdBuf.subarray(p.cmdStart, p.cmdEnd).equals(one));
+    assert.equal(p.next(), false);
+    assert.equal(p.pendingBytes, 0);
+  });
+
   it('collects a big argument over many small reads', () => {
     const big = Buffer.from(encodeCommand(['SET', 'k', 'y'.repeat(200_000)]), 'latin1');
     const chunks: Buffer[] = [];
