@@ -5,6 +5,7 @@
 // time (push, then next() until false) and allocates nothing per command but the argv itself.
 
 import { splitArgs } from '../util/split-args.js';
+import { slice } from '../resp/parser.js';
 
 export interface StreamCommand {
   argv: string[];
@@ -18,51 +19,8 @@ const MAX_LINE = 64 * 1024;
 /** How much of a new read is joined to an unfinished command while its size is still unknown. */
 const JOIN_STEP = 1024;
 
-type Latin1 = { latin1Slice(start: number, end: number): string };
 const fc = String.fromCharCode;
 
-/**
- * buf[s, e) as a latin1 string. Up to 16 bytes (names, typical keys, small values) it is built at
- * a fixed arity, which costs about half of latin1Slice's call into C++ and gives a flat string.
- */
-function slice(b: Buffer, s: number, e: number): string {
-  switch (e - s) {
-    case 0: return '';
-    case 1: return fc(b[s]!);
-    case 2: return fc(b[s]!, b[s + 1]!);
-    case 3: return fc(b[s]!, b[s + 1]!, b[s + 2]!);
-    case 4: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
-    case 5: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
-    case 6: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
-    case 7: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
-    case 8: return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
-    case 9:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!);
-    case 10:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!, b[s + 9]!);
-    case 11:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!, b[s + 9]!, b[s + 10]!);
-    case 12:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!);
-    case 13:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!);
-    case 14:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!);
-    case 15:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!);
-    case 16:
-      return fc(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!,
-        b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!, b[s + 12]!, b[s + 13]!, b[s + 14]!, b[s + 15]!);
-    default: return (b as unknown as Latin1).latin1Slice(s, e);
-  }
-}
 
 export class PrimaryStreamParser {
   /** What is being parsed: a read, or an unfinished command joined with the start of `rest`. */

@@ -26,7 +26,7 @@ const fc = String.fromCharCode;
  * values) are built with String.fromCharCode at a fixed arity: about half the cost of
  * latin1Slice, whose call into C++ dominates at these sizes. Both give a flat one-byte string.
  */
-function slice(b: Buffer, s: number, e: number): string {
+export function slice(b: Buffer, s: number, e: number): string {
   switch (e - s) {
     case 0: return '';
     case 1: return fc(b[s]!);
