@@ -21,7 +21,6 @@ const JOIN_STEP = 1024;
 
 const fc = String.fromCharCode;
 
-
 export class PrimaryStreamParser {
   /** What is being parsed: a read, or an unfinished command joined with the start of `rest`. */
   private buf: Buffer = EMPTY;
