@@ -5,7 +5,7 @@
 // time (push, then next() until false) and allocates nothing per command but the argv itself.
 
 import { splitArgs } from '../util/split-args.js';
-import { slice } from '../resp/parser.js';
+import { findCR, readInt, slice } from '../resp/parser.js';
 
 export interface StreamCommand {
   argv: string[];
@@ -198,30 +198,4 @@ export class PrimaryStreamParser {
     this.cmdStart = start;
     this.cmdEnd = end;
   }
-}
-
-/** The next '\r' at or after p, or -1: a plain loop over a header's few bytes, then indexOf. */
-function findCR(b: Buffer, p: number): number {
-  const end = Math.min(b.length, p + 24);
-  for (let i = p; i < end; i++) if (b[i] === 13) return i;
-  return end === b.length ? -1 : b.indexOf(13, end);
-}
-
-/** A strict decimal integer in buf[start, end), or null. */
-function readInt(buf: Buffer, start: number, end: number): number | null {
-  if (start >= end || end - start > 20) return null;
-  let i = start;
-  let neg = false;
-  if (buf[i] === 45) {
-    neg = true;
-    i++;
-    if (i === end) return null;
-  }
-  let v = 0;
-  for (; i < end; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return null;
-    v = v * 10 + d;
-  }
-  return neg ? -v : v;
 }

@@ -205,14 +205,14 @@ export class RespParser {
  * The index of the next '\r' at or after p, or -1. Header lines are short: a plain loop over
  * their few bytes costs far less than Buffer#indexOf's argument checks and call into C++.
  */
-function findCR(b: Buffer, p: number): number {
+export function findCR(b: Buffer, p: number): number {
   const end = Math.min(b.length, p + 24);
   for (let i = p; i < end; i++) if (b[i] === 13) return i;
   return end === b.length ? -1 : b.indexOf(13, end);
 }
 
 /** Parses the decimal integer in buf[start, end) strictly, as Redis's string2ll. */
-function readInt(buf: Buffer, start: number, end: number): number | null {
+export function readInt(buf: Buffer, start: number, end: number): number | null {
   if (start >= end || end - start > 20) return null;
   let i = start;
   let neg = false;
