@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { startNodis, startRedis, type ChildServer } from '../test/helpers/oracle.js';
 import type { TestClient } from '../test/helpers/resp-client.js';
+import { percentile, writeAndProbe } from './client-load.js';
 
 type Kind = 'redis' | 'nodis';
 const PARTS = (process.env.NODIS_BENCH_PARTS ?? 'lag,memory,sync').split(',');
@@ -40,12 +41,6 @@ async function field(c: TestClient, section: string, name: string): Promise<stri
 function rssOf(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'latin1').match(/VmRSS:\s+(\d+) kB/);
   return m === null ? 0 : Number(m[1]) * 1024;
-}
-
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -137,49 +132,18 @@ async function memory(pk: Kind, replicas: number): Promise<string> {
 
 // ---- throughput and latency during a full sync ----
 
-/** Pipelined SETs (50 per round trip) and a PING every ~1 ms until stopped. */
-function clientLoad(writer: TestClient, prober: TestClient): { stop: () => Promise<{ rtts: number[]; writes: number }> } {
-  let running = true;
-  let writes = 0;
-  const rtts: number[] = [];
-  const w = (async () => {
-    let n = 0;
-    while (running) {
-      const cmds: string[][] = [];
-      for (let i = 0; i < 50; i++) cmds.push(['SET', `key:${(n++ * 7919) % KEYS}`, `new:${n}`]);
-      await writer.pipeline(cmds);
-      writes += cmds.length;
-    }
-  })();
-  const pr = (async () => {
-    while (running) {
-      const t = performance.now();
-      await prober.send('PING');
-      rtts.push(performance.now() - t);
-      await sleep(1);
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await Promise.all([w, pr]);
-      return { rtts, writes };
-    },
-  };
-}
-
 async function duringSync(pk: Kind, diskless: 'yes' | 'no'): Promise<string> {
   const p = await start(pk, ['--enable-debug-command', 'yes', '--repl-diskless-sync', diskless, '--repl-diskless-sync-delay', '0']);
   const r = await start('redis');
   const [admin, writer, prober, rc] = [await p.client(), await p.client(), await p.client(), await r.client()];
   await admin.send('DEBUG', 'POPULATE', KEYS, 'key', 16);
   await sleep(500);
-  const base = clientLoad(writer, prober);
+  const base = writeAndProbe(writer, prober, KEYS);
   const tb = performance.now();
   await sleep(2000);
   const b = await base.stop();
   const baseSecs = (performance.now() - tb) / 1000;
-  const l = clientLoad(writer, prober);
+  const l = writeAndProbe(writer, prober, KEYS);
   const t0 = performance.now();
   await rc.send('REPLICAOF', '127.0.0.1', p.port);
   await waitUp(rc);

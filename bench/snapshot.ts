@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { startNodis, startRedis, type ChildServer } from '../test/helpers/oracle.js';
 import type { TestClient } from '../test/helpers/resp-client.js';
+import { percentile, writeAndProbe } from './client-load.js';
 
 const KEYS = Number(process.argv[2] ?? 1_000_000);
 
@@ -48,43 +49,6 @@ async function field(c: TestClient, name: string): Promise<string> {
   return m === null ? '' : m[1]!;
 }
 
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
-/** Writes and probes until stop() is called; returns round trips in ms and writes done. */
-function load(writer: TestClient, prober: TestClient): { stop: () => Promise<{ rtts: number[]; writes: number }> } {
-  let running = true;
-  let writes = 0;
-  const rtts: number[] = [];
-  const w = (async () => {
-    let n = 0;
-    while (running) {
-      const cmds: string[][] = [];
-      for (let i = 0; i < 50; i++) cmds.push(['SET', `key:${(n++ * 7919) % KEYS}`, `new:${n}`]);
-      await writer.pipeline(cmds);
-      writes += cmds.length;
-    }
-  })();
-  const p = (async () => {
-    while (running) {
-      const t = performance.now();
-      await prober.send('PING');
-      rtts.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 1));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await Promise.all([w, p]);
-      return { rtts, writes };
-    },
-  };
-}
-
 async function measure(kind: 'redis' | 'nodis'): Promise<Run> {
   const args = ['--enable-debug-command', 'yes'];
   const s: ChildServer = kind === 'redis' ? await startRedis(args) : await startNodis(args);
@@ -96,7 +60,7 @@ async function measure(kind: 'redis' | 'nodis'): Promise<Run> {
     await new Promise((r) => setTimeout(r, 1000));
 
     // Baseline: the same load for two seconds without a save.
-    const base = load(writer, prober);
+    const base = writeAndProbe(writer, prober, KEYS);
     const tb = performance.now();
     await new Promise((r) => setTimeout(r, 2000));
     const b = await base.stop();
@@ -104,7 +68,7 @@ async function measure(kind: 'redis' | 'nodis'): Promise<Run> {
 
     const rssBefore = treeRss(s.proc.pid!);
     let rssPeak = rssBefore;
-    const l = load(writer, prober);
+    const l = writeAndProbe(writer, prober, KEYS);
     const t0 = performance.now();
     await admin.send('BGSAVE');
     while ((await field(admin, 'rdb_bgsave_in_progress')) === '1') {
