@@ -21,7 +21,8 @@ import { NO_REPLID, parsePsyncReply, pingReplyOk, psyncRequest, randomHex40 } fr
 import { RdbTransferReader, type TransferEvent } from './rdb-transfer.js';
 import { loadPayload, PayloadSink, planLoad, swapInDbs, tempDbs, type DisklessLoad } from './replica-load.js';
 import type { ReplicationState } from './state.js';
-import { PrimaryStreamParser, type StreamCommand } from './stream-parser.js';
+import { PrimaryStreamParser } from './stream-parser.js';
+import { StreamApplier } from './replica-stream.js';
 import { PrimaryTransport, STATE_OF, type Cached, type LinkState, type Primary, type ReplyKind, type Transfer } from './replica-link.js';
 
 export interface ReplicaHost {
@@ -55,14 +56,9 @@ export interface ReplicaHost {
   readonly clock: ExecClock;
 }
 
-const EMPTY_BUF = Buffer.alloc(0);
 /** Stream bytes a replica applies per event-loop turn before it lets other clients run. */
 const TURN_BYTES = 256 * 1024;
 
-/** argv[0] names `lower` (any case); the length check spares a lowercase copy of every name. */
-function isName(name: string, lower: string): boolean {
-  return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
-}
 
 export class ReplicaRole implements ReplicationApi {
   /** The primary we follow (null: we are a primary). */
@@ -88,8 +84,8 @@ export class ReplicaRole implements ReplicationApi {
   /** When the link went down (ms), 0 while up or never connected. */
   private downSince = 0;
   private lastSecondTick = 0;
-  /** True while a command from the primary runs: expired keys are then kept (expiryPolicy). */
-  private applying = false;
+  /** Applies the primary's command stream; `applying` keeps expired keys (expiryPolicy). */
+  private readonly stream: StreamApplier;
   /** INFO async_loading: reads keep being served from the old data during the transfer. */
   asyncLoading = false;
   /**
@@ -98,7 +94,14 @@ export class ReplicaRole implements ReplicationApi {
    */
   failover: { readonly state: string; psyncAnswered(accepted: boolean): void } | null = null;
 
-  constructor(private readonly host: ReplicaHost, readonly repl: ReplicationState) {}
+  constructor(private readonly host: ReplicaHost, readonly repl: ReplicationState) {
+    this.stream = new StreamApplier({
+      host,
+      proxy: (bytes) => repl.proxy(bytes),
+      current: () => this.primary,
+      sendAck: () => this.sendAck(),
+    });
+  }
 
   get isReplica(): boolean {
     return this.primaryHost !== null;
@@ -218,7 +221,7 @@ export class ReplicaRole implements ReplicationApi {
   /** What a key found expired becomes: kept while the primary's stream runs, hidden otherwise. */
   expiryPolicy(): 'keep' | 'hide' | null {
     if (this.primaryHost === null) return null;
-    return this.applying ? 'keep' : 'hide';
+    return this.stream.applying ? 'keep' : 'hide';
   }
 
   // ---- the link ----
@@ -604,119 +607,9 @@ export class ReplicaRole implements ReplicationApi {
 
   // ---- the stream ----
 
-  /**
-   * Runs every complete command of a read. The offset moves per command (a GETACK answers the
-   * offset before it), but the applied bytes reach the backlog as whole runs of the read, one
-   * append per run instead of one per command: nothing reads the backlog while the batch runs.
-   */
+  /** Runs every complete command of a read (replica-stream.ts). */
   private streamData(chunk: Buffer): void {
-    const p = this.primary!;
-    const now = Date.now();
-    p.readReploff += chunk.length;
-    p.lastInteraction = now;
-    p.client.lastInteraction = now;
-    const parser = p.parser;
-    parser.push(chunk);
-    // One clock reading per read, as a client's batch has (exec/clock.ts).
-    const clock = this.host.clock;
-    const ownClock = clock.last < 0;
-    if (ownClock) clock.begin(now);
-    this.applying = true;
-    // The applied bytes not yet handed to the backlog: span[spanStart, spanEnd).
-    let span: Buffer = EMPTY_BUF;
-    let spanStart = 0;
-    let spanEnd = 0;
-    try {
-      while (parser.next()) {
-        const argv = parser.argv;
-        const buf = parser.cmdBuf;
-        const start = parser.cmdStart;
-        const end = parser.cmdEnd;
-        const name = argv.length > 0 ? argv[0]! : '';
-        if (p.multi !== null || isName(name, 'multi')) {
-          // Transactions are rare: their bytes go to the backlog one command at a time, after
-          // what came before them.
-          if (spanEnd > spanStart) this.repl.proxy(span.subarray(spanStart, spanEnd));
-          spanStart = spanEnd;
-          this.transactionPart(p, argv, name, buf.subarray(start, end));
-        } else {
-          if (isName(name, 'replconf')) {
-            // The primary asks for our offset (WAIT): it is the offset before this command.
-            if (argv.length >= 2 && argv[1]!.toLowerCase() === 'getack' && !p.prePsync) this.sendAck();
-          } else if (argv.length > 0) {
-            this.run(p, argv);
-          }
-          p.reploff += end - start;
-          if (buf === span && start === spanEnd) {
-            spanEnd = end;
-          } else {
-            if (spanEnd > spanStart) this.repl.proxy(span.subarray(spanStart, spanEnd));
-            span = buf;
-            spanStart = start;
-            spanEnd = end;
-          }
-        }
-        if (this.primary !== p) break;
-      }
-    } finally {
-      this.applying = false;
-      if (ownClock) clock.end();
-      if (spanEnd > spanStart) this.repl.proxy(span.subarray(spanStart, spanEnd));
-    }
-    if (parser.error !== null && this.primary === p) {
-      this.host.log('warning', `Protocol error (${parser.error}) from client: id=${p.client.id} addr=${p.link.remoteAddress} flags=M`);
-      this.host.disconnect(p.client);
-    }
-  }
-
-  /** A command of a MULTI from the primary, or the MULTI itself; EXEC runs them, DISCARD drops them. */
-  private transactionPart(p: Primary, argv: string[], name: string, raw: Buffer): void {
-    if (p.multi === null) {
-      p.multi = [{ argv, raw }];
-      return;
-    }
-    // Redis moves the offset past a transaction only at its EXEC: a link lost inside one
-    // resumes from its MULTI.
-    p.multi.push({ argv, raw });
-    const exec = isName(name, 'exec');
-    if (!exec && !isName(name, 'discard')) return;
-    const cmds = p.multi;
-    p.multi = null;
-    if (exec) this.runTransaction(p, cmds);
-    for (const c of cmds) this.applied(p, c.raw);
-  }
-
-  /** Moves the offset past applied bytes and hands them to the backlog (sub-replicas). */
-  private applied(p: Primary, raw: Buffer): void {
-    p.reploff += raw.length;
-    this.repl.proxy(raw);
-  }
-
-  /** MULTI ... EXEC from the primary, run as one execution unit. */
-  private runTransaction(p: Primary, cmds: readonly StreamCommand[]): void {
-    const prop = this.host.propagator;
-    // Effects reach the AOF wrapped in MULTI/EXEC, as Redis would write them.
-    const outermost = prop.depth === 0;
-    if (outermost) this.host.ks.now = Date.now();
-    prop.depth++;
-    for (let i = 1; i < cmds.length - 1; i++) {
-      this.run(p, cmds[i]!.argv);
-      if (this.primary !== p) break;
-    }
-    prop.depth--;
-    if (outermost) prop.flush();
-  }
-
-  /** Runs one command of the stream (streamData sets `applying` around the batch). */
-  private run(p: Primary, argv: string[]): void {
-    this.host.dispatcher.execute(p.client, argv);
-    const out = p.client.reply.take();
-    if (out !== null) {
-      const text = typeof out === 'string' ? out : out.toString('latin1', 0, Math.min(out.length, 256));
-      if (text.startsWith('-')) {
-        this.host.log('warning', `== CRITICAL == This replica is sending an error to its master: '${text.slice(1).split('\r\n')[0]}' after processing the command '${argv[0]}'`);
-      }
-    }
+    this.stream.apply(this.primary!, chunk);
   }
 
   /** Set by the server: rewrites the AOF from the data set a full sync loaded (when AOF is on). */
