@@ -48,7 +48,12 @@ export class Connection implements Transport {
   lastRead = 0;
   peakRead = 0;
 
-  constructor(private readonly socket: Socket, kind: 'tcp' | 'unix', unixPath = '') {
+  /**
+   * `readBuffer`: a buffer shared by the listener's connections that reads land in (each read
+   * is parsed before the next one happens); null reads through the socket's 'data' events.
+   */
+  constructor(private readonly socket: Socket, kind: 'tcp' | 'unix', unixPath = '',
+    private readonly readBuffer: Buffer | null = null) {
     this.kind = kind;
     if (kind === 'unix') {
       this.remoteAddress = `${unixPath}:0`;
@@ -68,18 +73,30 @@ export class Connection implements Transport {
     this.parser = parser;
     const io = sink.io;
     const batch: string[][] = [];
-    this.socket.on('data', (chunk: Buffer) => {
+    const onRead = (chunk: Buffer, borrowed: boolean): void => {
       io.netInputBytes += chunk.length;
       this.lastRead = chunk.length;
       if (chunk.length > this.peakRead) this.peakRead = chunk.length;
-      const error = parser.feed(chunk, batch);
+      const error = parser.feed(chunk, batch, borrowed);
       if (batch.length > 0) {
         const cmds = batch.splice(0, batch.length);
         sink.commands(cmds);
       }
       if (error !== null) sink.protocolError(error);
       else if (!this.isClosed) sink.queryBuffer(parser.pendingBytes);
-    });
+    };
+    const hooks = this.readBuffer !== null ? userBufferHooks(this.socket) : null;
+    if (hooks !== null) {
+      // Read straight into the listener's buffer: no buffer allocated per read and no trip
+      // through the stream's push/emit (about 2 µs per request at pipeline 1).
+      const buf = this.readBuffer!;
+      const s = this.socket as unknown as Record<symbol, unknown>;
+      s[hooks.buffer] = buf;
+      s[hooks.callback] = (n: number): void => onRead(buf.subarray(0, n), true);
+      hooks.handle.useUserBuffer(buf);
+    } else {
+      this.socket.on('data', (chunk: Buffer) => onRead(chunk, false));
+    }
     this.socket.on('drain', () => {
       if (this.stopped & BY_BACKPRESSURE) this.resume(BY_BACKPRESSURE);
       sink.drained();
@@ -92,6 +109,8 @@ export class Connection implements Transport {
       sink.closed();
     });
     this.ioStats = io;
+    // Accepted paused (the listener's pauseOnConnect), so nothing was read before this point.
+    if (this.stopped === 0) this.socket.resume();
   }
 
   get fd(): number {
@@ -155,6 +174,30 @@ export class Connection implements Transport {
     this.stopped &= ~reason;
     if (this.stopped === 0 && !this.isClosed) this.socket.resume();
   }
+}
+
+interface UserBufferHooks {
+  buffer: symbol;
+  callback: symbol;
+  handle: { useUserBuffer(buf: Buffer): void };
+}
+
+/**
+ * net.Socket's `onread` option (read into a caller's buffer, get a callback) exists only for
+ * sockets we create, not for accepted ones; these are the fields the option sets, found on the
+ * socket by name. Null when this Node does not have them: the caller falls back to 'data'.
+ */
+function userBufferHooks(socket: Socket): UserBufferHooks | null {
+  let buffer: symbol | null = null;
+  let callback: symbol | null = null;
+  const fields = socket as unknown as Record<symbol, unknown>;
+  for (const sym of Object.getOwnPropertySymbols(socket)) {
+    if (sym.description === 'kBuffer' && fields[sym] === null) buffer = sym;
+    else if (sym.description === 'kBufferCb' && fields[sym] === null) callback = sym;
+  }
+  const handle = (socket as unknown as { _handle?: { useUserBuffer?: unknown } })._handle;
+  if (buffer === null || callback === null || typeof handle?.useUserBuffer !== 'function') return null;
+  return { buffer, callback, handle: handle as UserBufferHooks['handle'] };
 }
 
 function formatAddress(ip: string | undefined, port: number | undefined): string {

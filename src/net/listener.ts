@@ -18,6 +18,8 @@ export type AcceptHandler = (conn: Connection) => void;
 
 export class Listener {
   private servers: NetServer[] = [];
+  /** Every connection reads into this one buffer: a read is parsed before the next is made. */
+  private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   /** The TCP port actually bound (differs from the option when it was 0 in embedded use). */
   port = 0;
 
@@ -43,9 +45,10 @@ export class Listener {
   }
 
   private listenTcp(host: string, port: number, opts: ListenOptions): Promise<number> {
-    const srv = createServer({ noDelay: true, pauseOnConnect: false }, (socket: Socket) => {
+    // Accepted paused: the connection starts reading once its session is attached.
+    const srv = createServer({ noDelay: true, pauseOnConnect: true }, (socket: Socket) => {
       if (opts.tcpKeepAlive > 0) socket.setKeepAlive(true, opts.tcpKeepAlive * 1000);
-      this.onAccept(new Connection(socket, 'tcp'));
+      this.onAccept(new Connection(socket, 'tcp', '', this.readBuffer));
     });
     return new Promise((resolve, reject) => {
       srv.once('error', reject);
@@ -62,7 +65,8 @@ export class Listener {
 
   private listenUnix(path: string, perm: number, backlog: number): Promise<void> {
     if (existsSync(path)) unlinkSync(path);
-    const srv = createServer((socket: Socket) => this.onAccept(new Connection(socket, 'unix', path)));
+    const srv = createServer({ pauseOnConnect: true },
+      (socket: Socket) => this.onAccept(new Connection(socket, 'unix', path, this.readBuffer)));
     return new Promise((resolve, reject) => {
       srv.once('error', reject);
       srv.listen({ path, backlog }, () => {

@@ -88,11 +88,15 @@ export class RespParser {
   /**
    * Adds received bytes and appends every complete command to `out`.
    * Returns the protocol error text (without the "ERR Protocol error: " prefix) or null.
+   * A `borrowed` chunk is reused by the caller once feed returns (a connection reads every
+   * socket into one buffer): whatever the parser keeps of it for later is copied first.
    */
-  feed(chunk: Buffer, out: string[][]): string | null {
+  feed(chunk: Buffer, out: string[][], borrowed = false): string | null {
     if (this.failed) return null;
+    // True while this.buf is the caller's chunk (not a buffer of our own).
+    let lent = false;
     if (this.bigParts !== null) {
-      this.bigParts.push(chunk);
+      this.bigParts.push(borrowed ? Buffer.from(chunk) : chunk);
       this.bigHave += chunk.length;
       if (this.bigHave < this.bulkLen + 2) return null;
       this.buf = Buffer.concat(this.bigParts, this.bigHave);
@@ -105,6 +109,7 @@ export class RespParser {
     } else {
       this.buf = chunk;
       this.pos = 0;
+      lent = borrowed;
     }
     const error = this.parse(out);
     if (error !== null) {
@@ -114,7 +119,14 @@ export class RespParser {
     } else if (this.pos >= this.buf.length) {
       this.buf = EMPTY;
       this.pos = 0;
+    } else if (lent && this.buf === chunk) {
+      // A command cut by the end of the read: keep its start, not the caller's buffer.
+      this.buf = Buffer.from(chunk.subarray(this.pos));
+      this.pos = 0;
     }
+    // A big argument started in this read holds a view of the chunk: copy it too.
+    const parts = this.bigParts as Buffer[] | null;
+    if (lent && parts !== null && parts[0]!.buffer === chunk.buffer) parts[0] = Buffer.from(parts[0]!);
     return error;
   }
 
