@@ -10,8 +10,11 @@
 // each operation moves a few buckets into the new one, so neither an allocation nor a rehash
 // ever touches the whole table at once. Probing never wraps: it runs on past the last home
 // bucket, so a key always sits at or after its home (what the walks and the rehash rely on).
-// It knows nothing of expiry, hooks or notifications: Db owns those.
+// A short string value is packed outside the JS heap (short-strings.ts) and its bucket holds a
+// handle, flagged in the word; every accessor hands out the string. It knows nothing of
+// expiry, hooks or notifications: Db owns those.
 
+import { SHORT_MAX, ShortStrings } from './short-strings.js';
 import type { Value } from './value.js';
 
 /** Buckets per segment: 1024 buckets (24 KB) is allocated in a few microseconds. */
@@ -20,8 +23,11 @@ const SEG_BUCKETS = 1 << SEG_SHIFT;
 const SEG_MASK = SEG_BUCKETS - 1;
 const MIN_BITS = 2;
 const MAX_BITS = 30;
-/** The access word's bits; the bits above hold the hash tag. */
+/** The access word's bits; the bits above hold the hash tag and the packed-value flag. */
 const WORD_MASK = 0xffffff;
+const TAG_MASK = 0x3f << 24;
+/** Set when the bucket's value is a handle into the table's ShortStrings, not the value. */
+const PACKED = 1 << 30;
 /** Slot of a table hash: its top 14 bits. */
 export const SLOT_SHIFT = 18;
 export const TABLE_SLOTS = 1 << (32 - SLOT_SHIFT);
@@ -82,6 +88,8 @@ export class KeyTable {
   private end = 0;
   private oldEnd = 0;
   size = 0;
+  /** Short string values, packed outside the JS heap (see short-strings.ts). */
+  private readonly shorts = new ShortStrings();
 
   /** `hashOf` gives a key's table hash, for entries moved by a resize or a deletion. */
   constructor(private readonly hashOf: (key: string) => number, bits = MIN_BITS) {
@@ -123,7 +131,7 @@ export class KeyTable {
       const o = (p & SEG_MASK) * 3;
       const k = seg[o];
       if (k === undefined) break;
-      if (((seg[o + 2] as number) & ~WORD_MASK) === tag && k === key) return p;
+      if (((seg[o + 2] as number) & TAG_MASK) === tag && k === key) return p;
       p++;
     }
     return this.old === null ? -1 : this.locateOld(key, h);
@@ -140,7 +148,7 @@ export class KeyTable {
       const o = (p & SEG_MASK) * 3;
       const k = seg[o];
       if (k === undefined) return -1;
-      if (((seg[o + 2] as number) & ~WORD_MASK) === tag && k === key) return -2 - p;
+      if (((seg[o + 2] as number) & TAG_MASK) === tag && k === key) return -2 - p;
       p++;
     }
   }
@@ -159,7 +167,40 @@ export class KeyTable {
   }
 
   valueAt(i: number): Value {
-    return (i >= 0 ? this.segs[i >>> SEG_SHIFT]![(i & SEG_MASK) * 3 + 1] : this.oldCell(i, 1)) as Value;
+    if (i >= 0) return this.valueIn(this.segs[i >>> SEG_SHIFT]!, (i & SEG_MASK) * 3);
+    const [seg, o] = this.oldPlace(i);
+    return this.valueIn(seg, o);
+  }
+
+  /** Bytes held by packed short values (allocated pages). */
+  get packedBytes(): number {
+    return this.shorts.bytes;
+  }
+
+  /** The value of the bucket at seg[o..o+2]. */
+  private valueIn(seg: Segment, o: number): Value {
+    return bucketValue(seg, o, this.shorts);
+  }
+
+  /**
+   * Stores a value into an occupied bucket, packing a short string and releasing the packed
+   * slot the bucket held; the word's PACKED flag follows.
+   */
+  private putValue(seg: Segment, o: number, value: Value): void {
+    const word = seg[o + 2] as number;
+    const held = (word & PACKED) !== 0;
+    if (typeof value === 'string' && value.length <= SHORT_MAX) {
+      const h = held ? this.shorts.replace(seg[o + 1] as number, value) : this.shorts.store(value);
+      if (h >= 0) {
+        seg[o + 1] = h;
+        if (!held) seg[o + 2] = word | PACKED;
+        return;
+      }
+    } else if (held) {
+      this.shorts.release(seg[o + 1] as number);
+    }
+    seg[o + 1] = value;
+    if (held) seg[o + 2] = word & ~PACKED;
   }
 
   /** The access word of the key at position i. */
@@ -169,11 +210,11 @@ export class KeyTable {
 
   setValueAt(i: number, v: Value): void {
     if (i >= 0) {
-      this.segs[i >>> SEG_SHIFT]![(i & SEG_MASK) * 3 + 1] = v;
+      this.putValue(this.segs[i >>> SEG_SHIFT]!, (i & SEG_MASK) * 3, v);
       return;
     }
     const [seg, o] = this.oldPlace(i);
-    seg[o + 1] = v;
+    this.putValue(seg, o, v);
   }
 
   setMetaAt(i: number, word: number): void {
@@ -218,9 +259,9 @@ export class KeyTable {
       o = (p & SEG_MASK) * 3;
       const k = seg[o];
       if (k === undefined) break;
-      if (((seg[o + 2] as number) & ~WORD_MASK) === tag && k === key) {
-        seg[o + 1] = value;
-        if (replaceMeta) seg[o + 2] = tag | (meta & WORD_MASK);
+      if (((seg[o + 2] as number) & TAG_MASK) === tag && k === key) {
+        this.putValue(seg, o, value);
+        if (replaceMeta) seg[o + 2] = ((seg[o + 2] as number) & ~WORD_MASK) | (meta & WORD_MASK);
         return p;
       }
       p++;
@@ -234,8 +275,9 @@ export class KeyTable {
       }
     }
     seg[o] = key;
-    seg[o + 1] = value;
     seg[o + 2] = tag | (meta & WORD_MASK);
+    seg[o + 1] = undefined;
+    this.putValue(seg, o, value);
     this.size++;
     if (p >= this.end) this.end = p + 1;
     return p;
@@ -251,6 +293,10 @@ export class KeyTable {
 
   /** Removes the entry at position i (from find). Backward-shift deletion: no tombstones. */
   deleteAt(i: number): void {
+    const p = i >= 0 ? i : -2 - i;
+    const seg = (i >= 0 ? this.segs : this.old!)[p >>> SEG_SHIFT]!;
+    const o = (p & SEG_MASK) * 3;
+    if (((seg[o + 2] as number) & PACKED) !== 0) this.shorts.release(seg[o + 1] as number);
     if (i >= 0) {
       this.shiftDelete(this.segs, this.shift, i);
     } else {
@@ -401,8 +447,8 @@ export class KeyTable {
 
   /** Every entry (order unspecified). Nothing may modify the table during the walk. */
   forEach(fn: EntryFn): void {
-    walkAll(this.segs, 0, fn);
-    if (this.old !== null) walkAll(this.old, this.rehashPos, fn);
+    walkAll(this.segs, 0, this.shorts, fn);
+    if (this.old !== null) walkAll(this.old, this.rehashPos, this.shorts, fn);
   }
 
   /** Every entry; the table must not change while the iterator is in use. */
@@ -413,7 +459,7 @@ export class KeyTable {
         if (seg === undefined) continue;
         for (let b = s === from >>> SEG_SHIFT ? from & SEG_MASK : 0; b < SEG_BUCKETS; b++) {
           const k = seg[b * 3];
-          if (k !== undefined) yield [k as string, seg[b * 3 + 1] as Value];
+          if (k !== undefined) yield [k as string, bucketValue(seg, b * 3, this.shorts)];
         }
       }
     }
@@ -432,8 +478,8 @@ export class KeyTable {
    * plus the run spilling past its end, in both tables during a resize.
    */
   forEachInRange(lo: number, hi: number, fn: EntryFn): void {
-    walkRange(this.segs, this.shift, 0, lo, hi, this.hashOf, fn);
-    if (this.old !== null) walkRange(this.old, this.oldShift, this.rehashPos, lo, hi, this.hashOf, fn);
+    walkRange(this.segs, this.shift, 0, lo, hi, this.hashOf, this.shorts, fn);
+    if (this.old !== null) walkRange(this.old, this.oldShift, this.rehashPos, lo, hi, this.hashOf, this.shorts, fn);
   }
 
   /** Every entry of one slot (top 14 hash bits). */
@@ -514,14 +560,20 @@ export class KeyTable {
   }
 }
 
-function walkAll(segs: Segments, from: number, fn: EntryFn): void {
+/** The value of the bucket at seg[o..o+2], unpacked when it is a short-string handle. */
+function bucketValue(seg: Segment, o: number, shorts: ShortStrings): Value {
+  const v = seg[o + 1];
+  return ((seg[o + 2] as number) & PACKED) !== 0 ? shorts.read(v as number) : v as Value;
+}
+
+function walkAll(segs: Segments, from: number, shorts: ShortStrings, fn: EntryFn): void {
   for (let s = from >>> SEG_SHIFT; s < segs.length; s++) {
     const seg = segs[s];
     if (seg === undefined) continue;
     const start = s === from >>> SEG_SHIFT ? from & SEG_MASK : 0;
     for (let b = start; b < SEG_BUCKETS; b++) {
       const k = seg[b * 3];
-      if (k !== undefined) fn(k as string, seg[b * 3 + 1] as Value, (seg[b * 3 + 2] as number) & WORD_MASK);
+      if (k !== undefined) fn(k as string, bucketValue(seg, b * 3, shorts), (seg[b * 3 + 2] as number) & WORD_MASK);
     }
   }
 }
@@ -532,7 +584,8 @@ function walkAll(segs: Segments, from: number, fn: EntryFn): void {
  * Buckets below `from` are skipped (moved out of an old table).
  */
 function walkRange(
-  segs: Segments, shift: number, from: number, lo: number, hi: number, hashOf: (k: string) => number, fn: EntryFn,
+  segs: Segments, shift: number, from: number, lo: number, hi: number, hashOf: (k: string) => number,
+  shorts: ShortStrings, fn: EntryFn,
 ): void {
   const first = Math.floor(lo / 2 ** shift);
   const last = Math.floor((hi - 1) / 2 ** shift);
@@ -551,6 +604,6 @@ function walkRange(
       continue;
     }
     const h = hashOf(k as string);
-    if (h >= lo && h < hi) fn(k as string, seg[o + 1] as Value, (seg[o + 2] as number) & WORD_MASK);
+    if (h >= lo && h < hi) fn(k as string, bucketValue(seg, o, shorts), (seg[o + 2] as number) & WORD_MASK);
   }
 }

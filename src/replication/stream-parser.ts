@@ -5,7 +5,8 @@
 // time (push, then next() until false) and allocates nothing per command but the argv itself.
 
 import { splitArgs } from '../util/split-args.js';
-import { findCR, readInt, slice } from '../resp/parser.js';
+import { findCR, readInt } from '../resp/parser.js';
+import { slice } from '../util/latin1.js';
 
 export interface StreamCommand {
   argv: string[];
