@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // nodis-server: the command-line entry, shaped like redis-server so that scripts and service
 // managers can use it unchanged:  nodis-server [/path/to/redis.conf] [--directive value ...] [-]
 // It parses the command line, loads the configuration, moves to `dir`, and hands over to the

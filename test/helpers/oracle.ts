@@ -35,6 +35,13 @@ function killGroup(proc: ChildProcess): void {
   }
 }
 
+/**
+ * Node flags nodis-server runs with: its shebang and `npm start` pass the same (a unit test
+ * checks). A 4 MB young generation keeps the resident set near the heap in use; values live
+ * outside the heap, so the extra scavenges cost nothing measurable.
+ */
+export const NODIS_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /** Path of the built nodis-server entry (dist/src/main.js). */
 export const NODIS_MAIN = resolve(fileURLToPath(import.meta.url), '../../../src/main.js');
 
@@ -55,7 +62,7 @@ export function startRedis(args: string[] = []): Promise<ChildServer> {
 
 /** Starts nodis-server as a child process (the built dist/ entry). */
 export function startNodis(args: string[] = []): Promise<ChildServer> {
-  return startChild(process.execPath, [NODIS_MAIN], args, /Ready to accept connections/);
+  return startChild(process.execPath, [...NODIS_NODE_FLAGS, NODIS_MAIN], args, /Ready to accept connections/);
 }
 
 /**
@@ -63,7 +70,7 @@ export function startNodis(args: string[] = []): Promise<ChildServer> {
  * dir): a restart, as replicas see it.
  */
 export function restartNodis(old: ChildServer, args: string[] = []): Promise<ChildServer> {
-  return startChild(process.execPath, [NODIS_MAIN], args, /Ready to accept connections/, { port: old.port, dir: old.dir });
+  return startChild(process.execPath, [...NODIS_NODE_FLAGS, NODIS_MAIN], args, /Ready to accept connections/, { port: old.port, dir: old.dir });
 }
 
 /** Starts redis-server again on the port and dir of a stopped one (see restartNodis). */
