@@ -22,6 +22,11 @@ const classOf = (len: number): number => (len + 8) >> 3;
 
 export class ShortStrings {
   private readonly pages: Buffer[] = [];
+  /**
+   * The slot class of each page: replacing or releasing a value reads this (in cache) rather
+   * than the value's own length byte (a cache miss before the write that follows).
+   */
+  private readonly pageClass = new Uint8Array(MAX_PAGES);
   /** Per class: freed slots to reuse first, then the next unused slot of its newest page (-1: none). */
   private readonly free: number[][] = Array.from({ length: CLASSES + 1 }, () => []);
   private readonly tail = new Array<number>(CLASSES + 1).fill(-1);
@@ -45,7 +50,7 @@ export class ShortStrings {
    * unless it is returned; -1 (as store) leaves s to be kept as a JS string.
    */
   replace(h: number, s: string): number {
-    if (classOf(this.length(h)) === classOf(s.length)) {
+    if (this.pageClass[h >>> PAGE_SHIFT] === classOf(s.length)) {
       if (this.write(h, s)) return h;
       this.release(h);
       return -1;
@@ -67,7 +72,7 @@ export class ShortStrings {
   }
 
   release(h: number): void {
-    this.free[classOf(this.pages[h >>> PAGE_SHIFT]![h & OFFSET_MASK]!)]!.push(h);
+    this.free[this.pageClass[h >>> PAGE_SHIFT]!]!.push(h);
   }
 
   /** False (and the slot garbled) when s is not a byte string. */
@@ -91,6 +96,7 @@ export class ShortStrings {
     if (h < 0) {
       if (this.pages.length >= MAX_PAGES) return -1;
       h = this.pages.length << PAGE_SHIFT;
+      this.pageClass[this.pages.length] = c;
       this.pages.push(Buffer.allocUnsafe(PAGE_SIZE));
       this.bytes += PAGE_SIZE;
     }
