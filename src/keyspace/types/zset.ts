@@ -9,7 +9,7 @@ import { fpconvDtoa } from '../../util/fpconv.js';
 import { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
 import { Dict } from './dict.js';
-import { SkipList, type ZNode } from './skiplist.js';
+import { SkipList } from './skiplist.js';
 
 export interface ZSetLimits {
   listpackEntries: number;
@@ -71,7 +71,8 @@ export class ZSetValue extends CollectionValue {
   private ls: number[] | null = [];
   // skiplist form
   private zsl: SkipList | null = null;
-  private dict: Dict<ZNode> | null = null;
+  /** Member → skiplist node id. */
+  private dict: Dict<number> | null = null;
 
   /** A new empty sorted set in the encoding Redis's zsetTypeCreate picks for these hints. */
   static create(sizeHint: number, maxLenHint: number, lim: ZSetLimits): ZSetValue {
@@ -118,7 +119,8 @@ export class ZSetValue extends CollectionValue {
       return z;
     }
     z.toSkiplist();
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) z.skInsert(n.ele, n.score);
+    const zsl = this.zsl!;
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) z.skInsert(zsl.eleOf(n), zsl.scoreOf(n));
     return z;
   }
 
@@ -129,7 +131,8 @@ export class ZSetValue extends CollectionValue {
       const i = this.lm.indexOf(m);
       return i === -1 ? undefined : this.ls![i];
     }
-    return this.dict!.get(m)?.score;
+    const at = this.dict!.find(m);
+    return at === -1 ? undefined : this.zsl!.scoreOf(this.dict!.valueAt(at));
   }
 
   /**
@@ -143,8 +146,8 @@ export class ZSetValue extends CollectionValue {
       return cur;
     }
     const dict = this.dict!;
-    const at = dict.findOrAdd(m, undefined as unknown as ZNode);
-    if (at >= 0) return dict.valueAt(at).score;
+    const at = dict.findOrAdd(m, 0);
+    if (at >= 0) return this.zsl!.scoreOf(dict.valueAt(at));
     dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
     return undefined;
   }
@@ -169,13 +172,13 @@ export class ZSetValue extends CollectionValue {
     }
     // One hash and probe: the member's position when present, else a new position to fill.
     const dict = this.dict!;
-    const at = dict.findOrAdd(m, undefined as unknown as ZNode);
+    const at = dict.findOrAdd(m, 0);
     if (at < 0) {
       dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
       return true;
     }
     const node = dict.valueAt(at);
-    if (node.score !== score) {
+    if (this.zsl!.scoreOf(node) !== score) {
       const moved = this.zsl!.updateScore(node, score);
       if (moved !== node) dict.setValueAt(at, moved);
     }
@@ -193,8 +196,7 @@ export class ZSetValue extends CollectionValue {
     const dict = this.dict!;
     const at = dict.find(m);
     if (at === -1) return false;
-    const node = dict.valueAt(at);
-    this.zsl!.delete(node.score, node.ele);
+    this.zsl!.delete(this.zsl!.scoreOf(dict.valueAt(at)), m);
     dict.removeAt(at);
     return true;
   }
@@ -205,8 +207,8 @@ export class ZSetValue extends CollectionValue {
       const i = this.lm.indexOf(m);
       return i;
     }
-    const node = this.dict!.get(m);
-    return node === undefined ? -1 : this.zsl!.rankOf(node.score, m) - 1;
+    const at = this.dict!.find(m);
+    return at === -1 ? -1 : this.zsl!.rankOf(this.zsl!.scoreOf(this.dict!.valueAt(at)), m) - 1;
   }
 
   // ---- ranges (0-based inclusive rank intervals; first > last means empty) ----
@@ -232,10 +234,12 @@ export class ZSetValue extends CollectionValue {
       }
       return [first, lo - 1];
     }
-    const first = this.zsl!.firstNotBelow((n) => !scoreGteMin(n.score, r));
-    if (first === null || !scoreLteMax(first.node.score, r)) return [0, -1];
-    const last = this.zsl!.lastWithin((n) => scoreLteMax(n.score, r));
-    return [first.rank - 1, last!.rank - 1];
+    const zsl = this.zsl!;
+    const first = zsl.firstScore(r.min, r.minEx);
+    if (first === 0 || !scoreLteMax(zsl.scoreOf(first), r)) return [0, -1];
+    const firstRank = zsl.foundRank;
+    zsl.lastScore(r.max, r.maxEx);
+    return [firstRank - 1, zsl.foundRank - 1];
   }
 
   /** Ranks of the first and last members within a lex range (meaningful when scores are equal). */
@@ -250,11 +254,13 @@ export class ZSetValue extends CollectionValue {
       while (i < m.length && lexLteMax(m[i]!, r)) i++;
       return [first, i - 1];
     }
-    const first = this.zsl!.firstNotBelow((n) => !lexGteMin(n.ele, r));
-    if (first === null || !lexLteMax(first.node.ele, r)) return [0, -1];
-    let last = first.rank;
-    for (let n = first.node.next; n !== null && lexLteMax(n.ele, r); n = n.next) last++;
-    return [first.rank - 1, last - 1];
+    const zsl = this.zsl!;
+    const first = zsl.firstNotBelow((_, e) => !lexGteMin(e, r));
+    if (first === 0 || !lexLteMax(zsl.eleOf(first), r)) return [0, -1];
+    const firstRank = zsl.foundRank;
+    let last = firstRank;
+    for (let n = zsl.next(first); n !== 0 && lexLteMax(zsl.eleOf(n), r); n = zsl.next(n)) last++;
+    return [firstRank - 1, last - 1];
   }
 
   /**
@@ -271,8 +277,8 @@ export class ZSetValue extends CollectionValue {
       first = this.lm[0]!;
       last = this.lm[n - 1]!;
     } else {
-      first = this.zsl!.head.next!.ele;
-      last = this.zsl!.byRank(n)!.ele;
+      first = this.zsl!.eleOf(this.zsl!.first());
+      last = this.zsl!.eleOf(this.zsl!.tail);
     }
     return lexGteMin(last, r) && lexLteMax(first, r);
   }
@@ -283,10 +289,12 @@ export class ZSetValue extends CollectionValue {
       const [a, b] = this.lexRanks(r);
       return b - a + 1;
     }
-    const first = this.zsl!.firstNotBelow((n) => !lexGteMin(n.ele, r));
-    if (first === null || !lexLteMax(first.node.ele, r)) return 0;
-    const last = this.zsl!.lastWithin((n) => lexLteMax(n.ele, r));
-    return last!.rank - first.rank + 1;
+    const zsl = this.zsl!;
+    const first = zsl.firstNotBelow((_, e) => !lexGteMin(e, r));
+    if (first === 0 || !lexLteMax(zsl.eleOf(first), r)) return 0;
+    const firstRank = zsl.foundRank;
+    zsl.lastWithin((_, e) => lexLteMax(e, r));
+    return zsl.foundRank - firstRank + 1;
   }
 
   /**
@@ -302,10 +310,11 @@ export class ZSetValue extends CollectionValue {
       else for (let i = first; i <= last; i++) emit(m[i]!, s[i]!);
       return;
     }
-    let n = this.zsl!.byRank((rev ? last : first) + 1);
-    for (let k = last - first; k >= 0 && n !== null; k--) {
-      emit(n.ele, n.score);
-      n = rev ? n.backward : n.next;
+    const zsl = this.zsl!;
+    let n = zsl.byRank((rev ? last : first) + 1);
+    for (let k = last - first; k >= 0 && n !== 0; k--) {
+      emit(zsl.eleOf(n), zsl.scoreOf(n));
+      n = rev ? zsl.prev(n) : zsl.next(n);
     }
   }
 
@@ -317,10 +326,11 @@ export class ZSetValue extends CollectionValue {
       this.ls!.splice(first, last - first + 1);
       return last - first + 1;
     }
-    let n = this.zsl!.byRank(first + 1);
+    const zsl = this.zsl!;
+    let n = zsl.byRank(first + 1);
     let removed = 0;
-    for (let k = last - first; k >= 0 && n !== null; k--) {
-      const next: ZNode | null = n.next;
+    for (let k = last - first; k >= 0 && n !== 0; k--) {
+      const next = zsl.next(n);
       this.skRemove(n);
       removed++;
       n = next;
@@ -333,9 +343,10 @@ export class ZSetValue extends CollectionValue {
     if (this.lm !== null) return { members: this.lm.slice(), scores: this.ls!.slice() };
     const members: string[] = [];
     const scores: number[] = [];
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) {
-      members.push(n.ele);
-      scores.push(n.score);
+    const zsl = this.zsl!;
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) {
+      members.push(zsl.eleOf(n));
+      scores.push(zsl.scoreOf(n));
     }
     return { members, scores };
   }
@@ -348,26 +359,21 @@ export class ZSetValue extends CollectionValue {
       for (let i = 0; i < m.length; i++) emit(m[i]!, s[i]!);
       return;
     }
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) emit(n.ele, n.score);
+    const zsl = this.zsl!;
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) emit(zsl.eleOf(n), zsl.scoreOf(n));
   }
 
   /** A uniformly random member index's pair. */
   randomAt(rand: () => number, emit: Emit): void {
     const i = Math.floor(rand() * this.size);
     if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
-    else {
-      const n = this.dict!.valueAt(i);
-      emit(n.ele, n.score);
-    }
+    else this.emitNode(this.dict!.valueAt(i), emit);
   }
 
   /** The pair at a position of the encoding's own order (listpack rank, or dense slot). */
   pairAt(i: number, emit: Emit): void {
     if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
-    else {
-      const n = this.dict!.valueAt(i);
-      emit(n.ele, n.score);
-    }
+    else this.emitNode(this.dict!.valueAt(i), emit);
   }
 
   /**
@@ -382,8 +388,7 @@ export class ZSetValue extends CollectionValue {
     const dict = this.dict!;
     let hi = cursor === 0 || cursor > dict.size ? dict.size : cursor;
     for (let n = 0; n < count && hi > 0; n++) {
-      const node = dict.valueAt(--hi);
-      emit(node.ele, node.score);
+      this.emitNode(dict.valueAt(--hi), emit);
     }
     return hi;
   }
@@ -414,10 +419,11 @@ export class ZSetValue extends CollectionValue {
     this.zsl!.verify();
     if (this.dict!.size !== this.zsl!.length) throw new Error('size mismatch');
     this.dict!.verify();
+    const zsl = this.zsl!;
     this.dict!.forEach((m, n) => {
-      if (n.ele !== m) throw new Error('dict entry mismatch');
+      if (zsl.eleOf(n) !== m) throw new Error('dict entry mismatch');
     });
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) if (this.dict!.get(n.ele) !== n) throw new Error('node not in dict');
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) if (this.dict!.get(zsl.eleOf(n)) !== n) throw new Error('node not in dict');
   }
 
   // ---- internals ----
@@ -446,7 +452,7 @@ export class ZSetValue extends CollectionValue {
     this.lm = null;
     this.ls = null;
     this.zsl = new SkipList();
-    this.dict = new Dict<ZNode>(true, ms.length);
+    this.dict = new Dict<number>(true, ms.length);
     for (let i = 0; i < ms.length; i++) this.skInsert(ms[i]!, ss[i]!);
   }
 
@@ -454,8 +460,13 @@ export class ZSetValue extends CollectionValue {
     this.dict!.set(m, this.zsl!.insert(score, m));
   }
 
-  private skRemove(node: ZNode): void {
-    this.zsl!.delete(node.score, node.ele);
-    this.dict!.delete(node.ele);
+  private skRemove(node: number): void {
+    const ele = this.zsl!.eleOf(node);
+    this.zsl!.delete(this.zsl!.scoreOf(node), ele);
+    this.dict!.delete(ele);
+  }
+
+  private emitNode(node: number, emit: Emit): void {
+    emit(this.zsl!.eleOf(node), this.zsl!.scoreOf(node));
   }
 }
