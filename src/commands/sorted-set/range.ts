@@ -88,6 +88,13 @@ export function zrangeGeneric(ctx: Ctx, argStart: number, store: boolean, type0:
     storeZset(ctx, ctx.arg(1), members, scores, 'zrangestore');
     return;
   }
+  if (!withScores) {
+    // Members only: one array written in a single pass (see RespWriter.bulkArray).
+    const members: string[] = [];
+    if (z !== undefined) z.membersInto(first, last, rev, members);
+    ctx.reply.bulkArray(members);
+    return;
+  }
   beginPairs(ctx, n, withScores);
   if (z !== undefined) z.each(first, last, rev, (m, s) => pair(ctx, m, s, withScores));
 }

@@ -318,6 +318,23 @@ export class ZSetValue extends CollectionValue {
     }
   }
 
+  /** Appends the members of ranks first..last (as each), without scores, to out. */
+  membersInto(first: number, last: number, rev: boolean, out: string[]): void {
+    if (first > last) return;
+    if (this.lm !== null) {
+      const m = this.lm;
+      if (rev) for (let i = last; i >= first; i--) out.push(m[i]!);
+      else for (let i = first; i <= last; i++) out.push(m[i]!);
+      return;
+    }
+    const zsl = this.zsl!;
+    let n = zsl.byRank((rev ? last : first) + 1);
+    for (let k = last - first; k >= 0 && n !== 0; k--) {
+      out.push(zsl.eleOf(n));
+      n = rev ? zsl.prev(n) : zsl.next(n);
+    }
+  }
+
   /** Removes ranks first..last (0-based, inclusive, clamped); returns how many went. */
   deleteRanks(first: number, last: number): number {
     if (first > last) return 0;
