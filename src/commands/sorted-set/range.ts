@@ -90,9 +90,7 @@ export function zrangeGeneric(ctx: Ctx, argStart: number, store: boolean, type0:
   }
   if (!withScores) {
     // Members only: one array written in a single pass (see RespWriter.bulkArray).
-    const members: string[] = [];
-    if (z !== undefined) z.membersInto(first, last, rev, members);
-    ctx.reply.bulkArray(members);
+    ctx.reply.bulkArray(z !== undefined ? z.members(first, last, rev) : []);
     return;
   }
   beginPairs(ctx, n, withScores);

@@ -318,21 +318,24 @@ export class ZSetValue extends CollectionValue {
     }
   }
 
-  /** Appends the members of ranks first..last (as each), without scores, to out. */
-  membersInto(first: number, last: number, rev: boolean, out: string[]): void {
-    if (first > last) return;
+  /** The members of ranks first..last (as each), without scores. */
+  members(first: number, last: number, rev: boolean): string[] {
+    if (first > last) return [];
+    const out = new Array<string>(last - first + 1);
+    let k = 0;
     if (this.lm !== null) {
       const m = this.lm;
-      if (rev) for (let i = last; i >= first; i--) out.push(m[i]!);
-      else for (let i = first; i <= last; i++) out.push(m[i]!);
-      return;
+      if (rev) for (let i = last; i >= first; i--) out[k++] = m[i]!;
+      else for (let i = first; i <= last; i++) out[k++] = m[i]!;
+      return out;
     }
     const zsl = this.zsl!;
     let n = zsl.byRank((rev ? last : first) + 1);
-    for (let k = last - first; k >= 0 && n !== 0; k--) {
-      out.push(zsl.eleOf(n));
+    for (; k < out.length && n !== 0; k++) {
+      out[k] = zsl.eleOf(n);
       n = rev ? zsl.prev(n) : zsl.next(n);
     }
+    return out;
   }
 
   /** Removes ranks first..last (0-based, inclusive, clamped); returns how many went. */
