@@ -104,7 +104,7 @@ describe('SkipList (typed-array records)', () => {
         ids.delete(m);
         scores.delete(m);
       } else if (op < 0.5) {
-        const id = z.updateScore(ids.get(m)!, s);
+        const id = z.updateScore(ids.get(m)!, scores.get(m)!, s);
         ids.set(m, id);
         scores.set(m, s);
       }
@@ -151,6 +151,27 @@ describe('SkipList (typed-array records)', () => {
     let reused = 0;
     for (const id of seen[2]!) if (seen[0]!.has(id)) reused++;
     assert.ok(reused > 4500, `reused ${reused} of 5000`);
+  });
+
+  it('updates a score in place while the order holds, else moves the node', () => {
+    const z = new SkipList();
+    const ids = Array.from({ length: 1000 }, (_, i) => z.insert(i * 10, `m${i}`));
+    // 500 → 505 keeps m50 between m49 (490) and m51 (510): same record, new score.
+    assert.equal(z.updateScore(ids[50]!, 500, 505), ids[50]);
+    assert.equal(z.scoreOf(ids[50]!), 505);
+    // A tie with the next node's score still sorts before it by member ('m50' < 'm51').
+    assert.equal(z.updateScore(ids[50]!, 505, 510), ids[50]);
+    z.verify();
+    // Past its neighbours: relinked elsewhere, with its rank.
+    const moved = z.updateScore(ids[50]!, 510, 9999);
+    assert.equal(z.eleOf(moved), 'm50');
+    assert.equal(z.rankOf(9999, 'm50'), 1000);
+    assert.equal(z.eleOf(z.tail), 'm50');
+    const back = z.updateScore(moved, 9999, -1);
+    assert.equal(z.rankOf(-1, 'm50'), 1);
+    assert.equal(z.first(), back);
+    z.verify();
+    assert.equal(z.length, 1000);
   });
 
   it('levels: every node has at least one, and some have more', () => {

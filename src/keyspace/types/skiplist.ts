@@ -147,50 +147,29 @@ export class SkipList {
 
   /** Unlinks and frees the node with this score and member; false when absent. */
   delete(score: number, ele: string): boolean {
-    const A = this.a;
-    const update = this.update;
     const x = this.descend(score, ele);
-    const node = A[x >>> SEG_BITS]![(x & SEG_MASK) + 2]!;
+    const node = this.next(x);
     if (node === 0 || this.scoreOf(node) !== score || this.eleOf(node) !== ele) return false;
-    const na = A[node >>> SEG_BITS]!;
-    const no = node & SEG_MASK;
-    let level = 0;
-    for (let i = 0; i < this.level; i++) {
-      const u = update[i]!;
-      const ua = A[u >>> SEG_BITS]!;
-      const uf = (u & SEG_MASK) + 2 + 2 * i;
-      if (ua[uf] === node) {
-        level = i + 1;
-        if (i > 0) ua[uf + 1] = ua[uf + 1]! + na[no + 3 + 2 * i]! - 1;
-        ua[uf] = na[no + 2 + 2 * i]!;
-      } else if (i > 0) {
-        ua[uf + 1] = ua[uf + 1]! - 1;
-      }
-    }
-    const nx = na[no + 2]!;
-    if (nx !== 0) A[nx >>> SEG_BITS]![(nx & SEG_MASK) + 3] = na[no + 3]!;
-    else this.tail = na[no + 3]!;
-    const head = A[0]!;
-    while (this.level > 1 && head[2 + 2 * (this.level - 1)] === 0) this.level--;
-    this.length--;
-    this.release(node, level);
+    this.unlink(node);
     return true;
   }
 
   /**
-   * Changes a node's score: in place when the order is unchanged (Redis's zslUpdateScore fast
-   * path), else by unlinking and inserting again. Returns the id now holding the member.
+   * Changes a node's score (its current one is `score`, passed to save a read). As Redis's
+   * zslUpdateScore: one descent to the node; in place when the new score keeps its order (the
+   * node before it is then at hand), else unlinked and inserted again. Returns the id now
+   * holding the member.
    */
-  updateScore(node: number, score: number): number {
+  updateScore(node: number, score: number, newScore: number): number {
     const ele = this.eleOf(node);
-    const prev = this.prev(node);
+    const prev = this.descend(score, ele);
     const next = this.next(node);
-    if ((prev === 0 || this.before(score, ele, prev)) && (next === 0 || !this.before(score, ele, next))) {
-      this.f[node >>> SEG_BITS]![(node & SEG_MASK) >>> 1] = score;
+    if ((prev === 0 || this.before(newScore, ele, prev)) && (next === 0 || !this.before(newScore, ele, next))) {
+      this.f[node >>> SEG_BITS]![(node & SEG_MASK) >>> 1] = newScore;
       return node;
     }
-    this.delete(this.scoreOf(node), ele);
-    return this.insert(score, ele);
+    this.unlink(node);
+    return this.insert(newScore, ele);
   }
 
   // ---- searches ----
@@ -374,6 +353,34 @@ export class SkipList {
       update[i] = x;
     }
     return x;
+  }
+
+  /** Unlinks and frees a node, update[] being filled by a descent to it. */
+  private unlink(node: number): void {
+    const A = this.a;
+    const update = this.update;
+    const na = A[node >>> SEG_BITS]!;
+    const no = node & SEG_MASK;
+    let level = 0;
+    for (let i = 0; i < this.level; i++) {
+      const u = update[i]!;
+      const ua = A[u >>> SEG_BITS]!;
+      const uf = (u & SEG_MASK) + 2 + 2 * i;
+      if (ua[uf] === node) {
+        level = i + 1;
+        if (i > 0) ua[uf + 1] = ua[uf + 1]! + na[no + 3 + 2 * i]! - 1;
+        ua[uf] = na[no + 2 + 2 * i]!;
+      } else if (i > 0) {
+        ua[uf + 1] = ua[uf + 1]! - 1;
+      }
+    }
+    const nx = na[no + 2]!;
+    if (nx !== 0) A[nx >>> SEG_BITS]![(nx & SEG_MASK) + 3] = na[no + 3]!;
+    else this.tail = na[no + 3]!;
+    const head = A[0]!;
+    while (this.level > 1 && head[2 + 2 * (this.level - 1)] === 0) this.level--;
+    this.length--;
+    this.release(node, level);
   }
 
   private byRankSlow(rank: number): number {

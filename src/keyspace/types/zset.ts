@@ -73,6 +73,8 @@ export class ZSetValue extends CollectionValue {
   private zsl: SkipList | null = null;
   /** Member → skiplist node id. */
   private dict: Dict<number> | null = null;
+  /** The dict position scoreOrInsert last found a member at (for rescoreFound), else -1. */
+  private foundAt = -1;
 
   /** A new empty sorted set in the encoding Redis's zsetTypeCreate picks for these hints. */
   static create(sizeHint: number, maxLenHint: number, lim: ZSetLimits): ZSetValue {
@@ -147,9 +149,29 @@ export class ZSetValue extends CollectionValue {
     }
     const dict = this.dict!;
     const at = dict.findOrAdd(m, 0);
-    if (at >= 0) return this.zsl!.scoreOf(dict.valueAt(at));
+    if (at >= 0) {
+      this.foundAt = at;
+      return this.zsl!.scoreOf(dict.valueAt(at));
+    }
     dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
+    this.foundAt = -1;
     return undefined;
+  }
+
+  /**
+   * Gives member m, which scoreOrInsert has just found with score cur (nothing changed since),
+   * a new score, without looking it up again.
+   */
+  rescoreFound(m: string, cur: number, score: number, lim: ZSetLimits): void {
+    if (this.lm !== null || this.foundAt < 0 || this.dict!.keyAt(this.foundAt) !== m) {
+      this.set(m, score, lim);
+      return;
+    }
+    const dict = this.dict!;
+    const node = dict.valueAt(this.foundAt);
+    const moved = this.zsl!.updateScore(node, cur, score);
+    if (moved !== node) dict.setValueAt(this.foundAt, moved);
+    this.foundAt = -1;
   }
 
   /** Sets a member's score, inserting it when absent; true when it was inserted. */
@@ -178,8 +200,9 @@ export class ZSetValue extends CollectionValue {
       return true;
     }
     const node = dict.valueAt(at);
-    if (this.zsl!.scoreOf(node) !== score) {
-      const moved = this.zsl!.updateScore(node, score);
+    const cur = this.zsl!.scoreOf(node);
+    if (cur !== score) {
+      const moved = this.zsl!.updateScore(node, cur, score);
       if (moved !== node) dict.setValueAt(at, moved);
     }
     return false;
