@@ -42,6 +42,40 @@ export interface Reply {
 
 export type ErrorListener = (text: string) => void;
 
+/** bulkArray writes arrays of at least this many elements through the scratch buffer. */
+const BULK_BATCH_MIN = 8;
+/** Members up to this long are copied byte by byte; longer ones by one native latin1 write. */
+const SHORT_COPY = 32;
+const SCRATCH_BYTES = 16 * 1024;
+/**
+ * Scratch bytes for bulkArray. Shared by every writer in the process but never state: it is
+ * filled and read back into a string within one synchronous call, so nothing in it outlives
+ * the call (and one thread runs every server of the process).
+ */
+const SCRATCH = Buffer.allocUnsafeSlow(SCRATCH_BYTES) as Buffer & Latin1Io;
+
+/** Node's undocumented direct latin1 codecs (as the parser uses): no encoding dispatch. */
+interface Latin1Io {
+  latin1Slice(start: number, end: number): string;
+  latin1Write(s: string, offset: number, length: number): number;
+}
+
+/** Writes a non-negative integer's decimal digits at o; returns the position after them. */
+function writeDigits(b: Buffer, o: number, n: number): number {
+  if (n < 10) {
+    b[o] = 48 + n;
+    return o + 1;
+  }
+  let digits = 2;
+  for (let t = 100; t <= n; t *= 10) digits++;
+  const end = o + digits;
+  for (let p = end - 1; p >= o; p--) {
+    b[p] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return end;
+}
+
 /**
  * Writes RESP bytes into a pending output. Text is accumulated as a latin1 JS string (one char per
  * byte: V8 keeps it one byte per char and concatenation is cheap) and Buffers are kept as parts, so
@@ -101,8 +135,43 @@ export class RespWriter implements Reply {
     this.out += '|' + pairs + '\r\n';
   }
   bulkArray(items: readonly Bulk[]): void {
-    this.array(items.length);
-    for (const it of items) this.bulk(it);
+    const n = items.length;
+    this.out += '*' + n + '\r\n';
+    if (n < BULK_BATCH_MIN) {
+      for (let i = 0; i < n; i++) this.bulk(items[i]!);
+      return;
+    }
+    // Many elements: one byte pass into the scratch buffer and one flat string per scratchful,
+    // instead of four concatenations per element and a deep rope the socket must walk later.
+    const b = SCRATCH;
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      const v = items[i]!;
+      if (typeof v !== 'string') {
+        if (o > 0) this.out += b.latin1Slice(0, o);
+        o = 0;
+        this.bulk(v);
+        continue;
+      }
+      const len = v.length;
+      if (o + len + 16 > SCRATCH_BYTES) {
+        if (o > 0) this.out += b.latin1Slice(0, o);
+        o = 0;
+        if (len + 16 > SCRATCH_BYTES) {
+          this.out += '$' + len + '\r\n' + v + '\r\n';
+          continue;
+        }
+      }
+      b[o++] = 36; // '$'
+      o = writeDigits(b, o, len);
+      b[o++] = 13;
+      b[o++] = 10;
+      if (len <= SHORT_COPY) for (let j = 0; j < len; j++) b[o++] = v.charCodeAt(j);
+      else o += b.latin1Write(v, o, len);
+      b[o++] = 13;
+      b[o++] = 10;
+    }
+    if (o > 0) this.out += b.latin1Slice(0, o);
   }
 
   deferredArray(): Deferred { return this.defer('*'); }

@@ -447,3 +447,43 @@ describe('ZSCAN', () => {
     assert.equal(seen.get('k42'), '42');
   });
 });
+
+describe('ZRANGE family over a skiplist (replies written as one array)', () => {
+  // 300 members: past zset-max-listpack-entries, so the skiplist encoding; scores with
+  // fractions, infinities, -0 and ties ordered by member bytes (latin1 included).
+  const n = 300;
+  const score = (i: number): string => (i === 0 ? '-inf' : i === n - 1 ? '+inf' : i === 150 ? '-0' : String((i % 100) / 4 - 10));
+  const member = (i: number): string => (i % 7 === 0 ? `m\xe9${i}` : `m${i}`);
+  let sorted: [number, string][] = [];
+
+  before(async () => {
+    const args: string[] = [];
+    for (let i = 0; i < n; i++) args.push(score(i), member(i));
+    assert.equal(await c.send('ZADD', 'zbig', ...args), n);
+    sorted = Array.from({ length: n }, (_, i) => [Number(score(i).replace('+inf', 'Infinity').replace('-inf', '-Infinity')), member(i)] as [number, string])
+      .sort((a, b) => (a[0] !== b[0] ? a[0] - b[0] : Buffer.compare(Buffer.from(a[1], 'latin1'), Buffer.from(b[1], 'latin1'))));
+  });
+
+  const fmt = (s: number): string => (s === Infinity ? 'inf' : s === -Infinity ? '-inf' : String(s === 0 ? 0 : s));
+
+  it('encodes as a skiplist', async () => {
+    assert.equal(await c.send('OBJECT', 'ENCODING', 'zbig'), 'skiplist');
+  });
+
+  it('ZRANGE / ZREVRANGE with and without scores', async () => {
+    const want = sorted.map((p) => p[1]);
+    assert.deepEqual(await c.send('ZRANGE', 'zbig', 0, -1), want);
+    assert.deepEqual(await c.send('ZREVRANGE', 'zbig', 10, 19), want.slice().reverse().slice(10, 20));
+    const ws = sorted.slice(5, 25).flatMap((p) => [p[1], fmt(p[0])]);
+    assert.deepEqual(await c.send('ZRANGE', 'zbig', 5, 24, 'WITHSCORES'), ws);
+  });
+
+  it('ZRANGEBYSCORE with bounds, LIMIT and WITHSCORES; ZREVRANGEBYSCORE', async () => {
+    const inRange = sorted.filter((p) => p[0] > -5 && p[0] <= 5);
+    assert.deepEqual(await c.send('ZRANGEBYSCORE', 'zbig', '(-5', 5), inRange.map((p) => p[1]));
+    assert.deepEqual(await c.send('ZRANGEBYSCORE', 'zbig', '(-5', 5, 'WITHSCORES', 'LIMIT', 3, 10),
+      inRange.slice(3, 13).flatMap((p) => [p[1], fmt(p[0])]));
+    assert.deepEqual(await c.send('ZREVRANGEBYSCORE', 'zbig', '+inf', '-inf', 'LIMIT', 0, 3), sorted.slice(-3).reverse().map((p) => p[1]));
+    assert.deepEqual(await c.send('ZRANGEBYSCORE', 'zbig', 100, 200), []);
+  });
+});

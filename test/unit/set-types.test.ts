@@ -131,9 +131,16 @@ describe('ZSetValue', () => {
       for (let step = 0; step < 4000; step++) {
         const m = `m${Math.floor(rnd() * 300)}`;
         const op = rnd();
-        if (op < 0.6) {
+        if (op < 0.3) {
           const s = Math.floor(rnd() * 50);
           z.set(m, s, lim);
+          model.set(m, s);
+        } else if (op < 0.6) {
+          // ZADD's way: one lookup that inserts or finds, then a rescore of what it found.
+          const s = Math.floor(rnd() * 50);
+          const cur = z.scoreOrInsert(m, s, lim);
+          assert.equal(cur, model.get(m));
+          if (cur !== undefined && cur !== s) z.rescoreFound(m, cur, s, lim);
           model.set(m, s);
         } else {
           assert.equal(z.delete(m), model.delete(m));
@@ -151,6 +158,9 @@ describe('ZSetValue', () => {
       const rev: string[] = [];
       z.each(2, 6, true, (m) => rev.push(m));
       assert.deepEqual(rev, want.slice(2, 7).map((e) => e[0]).reverse());
+      assert.deepEqual(z.members(2, 6, true), rev);
+      assert.deepEqual(z.members(0, z.size - 1, false), want.map((e) => e[0]));
+      assert.deepEqual(z.members(5, 4, false), []);
     }
   });
 

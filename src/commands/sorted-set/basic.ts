@@ -87,7 +87,9 @@ function zaddGeneric(ctx: Ctx, baseFlags: number): void {
           last = score;
           processed++;
           if (score !== cur) {
-            z.set(member, score, lim);
+            // Without XX, scoreOrInsert has just found the member: no second lookup.
+            if (flags & XX) z.set(member, score, lim);
+            else z.rescoreFound(member, cur, score, lim);
             updated++;
           }
         }

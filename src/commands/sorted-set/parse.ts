@@ -39,7 +39,9 @@ export function scoreArg(ctx: Ctx, i: number): number {
  */
 function lenientDouble(s: string): number | null {
   if (s.length === 0) return 0;
-  const t = s.replace(/^[ \t\n\v\f\r]+/, '');
+  const c = s.charCodeAt(0);
+  // strtod's isspace set: ' ' and \t..\r. Most bounds start with neither (no regex then).
+  const t = c === 32 || (c >= 9 && c <= 13) ? s.replace(/^[ \t\n\v\f\r]+/, '') : s;
   if (t.length === 0) return null;
   return parseDouble(t);
 }

@@ -6,6 +6,7 @@ import type { Ctx } from '../../exec/context.js';
 import { ZSetValue, type LexRange, type ScoreRange } from '../../keyspace/types/zset.js';
 import type { Value } from '../../keyspace/value.js';
 import { Err } from '../../resp/errors.js';
+import { formatDouble } from '../../util/numbers.js';
 import { deleteIfEmpty } from '../set.js';
 import { beginPairs, pair, parseLexRange, parseScoreRange, zsetLimits } from './parse.js';
 
@@ -86,6 +87,18 @@ export function zrangeGeneric(ctx: Ctx, argStart: number, store: boolean, type0:
     const scores: number[] = [];
     if (z !== undefined) z.each(first, last, false, (m, s) => { members.push(m); scores.push(s); });
     storeZset(ctx, ctx.arg(1), members, scores, 'zrangestore');
+    return;
+  }
+  if (!withScores) {
+    // Members only: one array written in a single pass (see RespWriter.bulkArray).
+    ctx.reply.bulkArray(z !== undefined ? z.members(first, last, rev) : []);
+    return;
+  }
+  if (ctx.reply.resp === 2) {
+    // RESP2 flattens the pairs, scores as bulk strings: again one array.
+    const items: string[] = [];
+    if (z !== undefined) z.each(first, last, rev, (m, s) => { items.push(m, formatDouble(s)); });
+    ctx.reply.bulkArray(items);
     return;
   }
   beginPairs(ctx, n, withScores);

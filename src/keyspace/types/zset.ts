@@ -9,7 +9,7 @@ import { fpconvDtoa } from '../../util/fpconv.js';
 import { Digest } from '../../util/sha1-digest.js';
 import { CollectionValue, type TypeName } from '../value.js';
 import { Dict } from './dict.js';
-import { SkipList, type ZNode } from './skiplist.js';
+import { SkipList } from './skiplist.js';
 
 export interface ZSetLimits {
   listpackEntries: number;
@@ -71,7 +71,10 @@ export class ZSetValue extends CollectionValue {
   private ls: number[] | null = [];
   // skiplist form
   private zsl: SkipList | null = null;
-  private dict: Dict<ZNode> | null = null;
+  /** Member → skiplist node id. */
+  private dict: Dict<number> | null = null;
+  /** The dict position scoreOrInsert last found a member at (for rescoreFound), else -1. */
+  private foundAt = -1;
 
   /** A new empty sorted set in the encoding Redis's zsetTypeCreate picks for these hints. */
   static create(sizeHint: number, maxLenHint: number, lim: ZSetLimits): ZSetValue {
@@ -118,7 +121,8 @@ export class ZSetValue extends CollectionValue {
       return z;
     }
     z.toSkiplist();
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) z.skInsert(n.ele, n.score);
+    const zsl = this.zsl!;
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) z.skInsert(zsl.eleOf(n), zsl.scoreOf(n));
     return z;
   }
 
@@ -129,7 +133,8 @@ export class ZSetValue extends CollectionValue {
       const i = this.lm.indexOf(m);
       return i === -1 ? undefined : this.ls![i];
     }
-    return this.dict!.get(m)?.score;
+    const at = this.dict!.find(m);
+    return at === -1 ? undefined : this.zsl!.scoreOf(this.dict!.valueAt(at));
   }
 
   /**
@@ -143,10 +148,30 @@ export class ZSetValue extends CollectionValue {
       return cur;
     }
     const dict = this.dict!;
-    const at = dict.findOrAdd(m, undefined as unknown as ZNode);
-    if (at >= 0) return dict.valueAt(at).score;
+    const at = dict.findOrAdd(m, 0);
+    if (at >= 0) {
+      this.foundAt = at;
+      return this.zsl!.scoreOf(dict.valueAt(at));
+    }
     dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
+    this.foundAt = -1;
     return undefined;
+  }
+
+  /**
+   * Gives member m, which scoreOrInsert has just found with score cur (nothing changed since),
+   * a new score, without looking it up again.
+   */
+  rescoreFound(m: string, cur: number, score: number, lim: ZSetLimits): void {
+    if (this.lm !== null || this.foundAt < 0 || this.dict!.keyAt(this.foundAt) !== m) {
+      this.set(m, score, lim);
+      return;
+    }
+    const dict = this.dict!;
+    const node = dict.valueAt(this.foundAt);
+    const moved = this.zsl!.updateScore(node, cur, score);
+    if (moved !== node) dict.setValueAt(this.foundAt, moved);
+    this.foundAt = -1;
   }
 
   /** Sets a member's score, inserting it when absent; true when it was inserted. */
@@ -169,14 +194,15 @@ export class ZSetValue extends CollectionValue {
     }
     // One hash and probe: the member's position when present, else a new position to fill.
     const dict = this.dict!;
-    const at = dict.findOrAdd(m, undefined as unknown as ZNode);
+    const at = dict.findOrAdd(m, 0);
     if (at < 0) {
       dict.setValueAt(-at - 1, this.zsl!.insert(score, m));
       return true;
     }
     const node = dict.valueAt(at);
-    if (node.score !== score) {
-      const moved = this.zsl!.updateScore(node, score);
+    const cur = this.zsl!.scoreOf(node);
+    if (cur !== score) {
+      const moved = this.zsl!.updateScore(node, cur, score);
       if (moved !== node) dict.setValueAt(at, moved);
     }
     return false;
@@ -193,8 +219,7 @@ export class ZSetValue extends CollectionValue {
     const dict = this.dict!;
     const at = dict.find(m);
     if (at === -1) return false;
-    const node = dict.valueAt(at);
-    this.zsl!.delete(node.score, node.ele);
+    this.zsl!.delete(this.zsl!.scoreOf(dict.valueAt(at)), m);
     dict.removeAt(at);
     return true;
   }
@@ -205,8 +230,8 @@ export class ZSetValue extends CollectionValue {
       const i = this.lm.indexOf(m);
       return i;
     }
-    const node = this.dict!.get(m);
-    return node === undefined ? -1 : this.zsl!.rankOf(node.score, m) - 1;
+    const at = this.dict!.find(m);
+    return at === -1 ? -1 : this.zsl!.rankOf(this.zsl!.scoreOf(this.dict!.valueAt(at)), m) - 1;
   }
 
   // ---- ranges (0-based inclusive rank intervals; first > last means empty) ----
@@ -232,10 +257,12 @@ export class ZSetValue extends CollectionValue {
       }
       return [first, lo - 1];
     }
-    const first = this.zsl!.firstNotBelow((n) => !scoreGteMin(n.score, r));
-    if (first === null || !scoreLteMax(first.node.score, r)) return [0, -1];
-    const last = this.zsl!.lastWithin((n) => scoreLteMax(n.score, r));
-    return [first.rank - 1, last!.rank - 1];
+    const zsl = this.zsl!;
+    const first = zsl.firstScore(r.min, r.minEx);
+    if (first === 0 || !scoreLteMax(zsl.scoreOf(first), r)) return [0, -1];
+    const firstRank = zsl.foundRank;
+    zsl.lastScore(r.max, r.maxEx);
+    return [firstRank - 1, zsl.foundRank - 1];
   }
 
   /** Ranks of the first and last members within a lex range (meaningful when scores are equal). */
@@ -250,11 +277,13 @@ export class ZSetValue extends CollectionValue {
       while (i < m.length && lexLteMax(m[i]!, r)) i++;
       return [first, i - 1];
     }
-    const first = this.zsl!.firstNotBelow((n) => !lexGteMin(n.ele, r));
-    if (first === null || !lexLteMax(first.node.ele, r)) return [0, -1];
-    let last = first.rank;
-    for (let n = first.node.next; n !== null && lexLteMax(n.ele, r); n = n.next) last++;
-    return [first.rank - 1, last - 1];
+    const zsl = this.zsl!;
+    const first = zsl.firstNotBelow((_, e) => !lexGteMin(e, r));
+    if (first === 0 || !lexLteMax(zsl.eleOf(first), r)) return [0, -1];
+    const firstRank = zsl.foundRank;
+    let last = firstRank;
+    for (let n = zsl.next(first); n !== 0 && lexLteMax(zsl.eleOf(n), r); n = zsl.next(n)) last++;
+    return [firstRank - 1, last - 1];
   }
 
   /**
@@ -271,8 +300,8 @@ export class ZSetValue extends CollectionValue {
       first = this.lm[0]!;
       last = this.lm[n - 1]!;
     } else {
-      first = this.zsl!.head.next!.ele;
-      last = this.zsl!.byRank(n)!.ele;
+      first = this.zsl!.eleOf(this.zsl!.first());
+      last = this.zsl!.eleOf(this.zsl!.tail);
     }
     return lexGteMin(last, r) && lexLteMax(first, r);
   }
@@ -283,10 +312,12 @@ export class ZSetValue extends CollectionValue {
       const [a, b] = this.lexRanks(r);
       return b - a + 1;
     }
-    const first = this.zsl!.firstNotBelow((n) => !lexGteMin(n.ele, r));
-    if (first === null || !lexLteMax(first.node.ele, r)) return 0;
-    const last = this.zsl!.lastWithin((n) => lexLteMax(n.ele, r));
-    return last!.rank - first.rank + 1;
+    const zsl = this.zsl!;
+    const first = zsl.firstNotBelow((_, e) => !lexGteMin(e, r));
+    if (first === 0 || !lexLteMax(zsl.eleOf(first), r)) return 0;
+    const firstRank = zsl.foundRank;
+    zsl.lastWithin((_, e) => lexLteMax(e, r));
+    return zsl.foundRank - firstRank + 1;
   }
 
   /**
@@ -302,11 +333,32 @@ export class ZSetValue extends CollectionValue {
       else for (let i = first; i <= last; i++) emit(m[i]!, s[i]!);
       return;
     }
-    let n = this.zsl!.byRank((rev ? last : first) + 1);
-    for (let k = last - first; k >= 0 && n !== null; k--) {
-      emit(n.ele, n.score);
-      n = rev ? n.backward : n.next;
+    const zsl = this.zsl!;
+    let n = zsl.byRank((rev ? last : first) + 1);
+    for (let k = last - first; k >= 0 && n !== 0; k--) {
+      emit(zsl.eleOf(n), zsl.scoreOf(n));
+      n = rev ? zsl.prev(n) : zsl.next(n);
     }
+  }
+
+  /** The members of ranks first..last (as each), without scores. */
+  members(first: number, last: number, rev: boolean): string[] {
+    if (first > last) return [];
+    const out = new Array<string>(last - first + 1);
+    let k = 0;
+    if (this.lm !== null) {
+      const m = this.lm;
+      if (rev) for (let i = last; i >= first; i--) out[k++] = m[i]!;
+      else for (let i = first; i <= last; i++) out[k++] = m[i]!;
+      return out;
+    }
+    const zsl = this.zsl!;
+    let n = zsl.byRank((rev ? last : first) + 1);
+    for (; k < out.length && n !== 0; k++) {
+      out[k] = zsl.eleOf(n);
+      n = rev ? zsl.prev(n) : zsl.next(n);
+    }
+    return out;
   }
 
   /** Removes ranks first..last (0-based, inclusive, clamped); returns how many went. */
@@ -317,10 +369,11 @@ export class ZSetValue extends CollectionValue {
       this.ls!.splice(first, last - first + 1);
       return last - first + 1;
     }
-    let n = this.zsl!.byRank(first + 1);
+    const zsl = this.zsl!;
+    let n = zsl.byRank(first + 1);
     let removed = 0;
-    for (let k = last - first; k >= 0 && n !== null; k--) {
-      const next: ZNode | null = n.next;
+    for (let k = last - first; k >= 0 && n !== 0; k--) {
+      const next = zsl.next(n);
       this.skRemove(n);
       removed++;
       n = next;
@@ -333,9 +386,10 @@ export class ZSetValue extends CollectionValue {
     if (this.lm !== null) return { members: this.lm.slice(), scores: this.ls!.slice() };
     const members: string[] = [];
     const scores: number[] = [];
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) {
-      members.push(n.ele);
-      scores.push(n.score);
+    const zsl = this.zsl!;
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) {
+      members.push(zsl.eleOf(n));
+      scores.push(zsl.scoreOf(n));
     }
     return { members, scores };
   }
@@ -348,26 +402,21 @@ export class ZSetValue extends CollectionValue {
       for (let i = 0; i < m.length; i++) emit(m[i]!, s[i]!);
       return;
     }
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) emit(n.ele, n.score);
+    const zsl = this.zsl!;
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) emit(zsl.eleOf(n), zsl.scoreOf(n));
   }
 
   /** A uniformly random member index's pair. */
   randomAt(rand: () => number, emit: Emit): void {
     const i = Math.floor(rand() * this.size);
     if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
-    else {
-      const n = this.dict!.valueAt(i);
-      emit(n.ele, n.score);
-    }
+    else this.emitNode(this.dict!.valueAt(i), emit);
   }
 
   /** The pair at a position of the encoding's own order (listpack rank, or dense slot). */
   pairAt(i: number, emit: Emit): void {
     if (this.lm !== null) emit(this.lm[i]!, this.ls![i]!);
-    else {
-      const n = this.dict!.valueAt(i);
-      emit(n.ele, n.score);
-    }
+    else this.emitNode(this.dict!.valueAt(i), emit);
   }
 
   /**
@@ -382,8 +431,7 @@ export class ZSetValue extends CollectionValue {
     const dict = this.dict!;
     let hi = cursor === 0 || cursor > dict.size ? dict.size : cursor;
     for (let n = 0; n < count && hi > 0; n++) {
-      const node = dict.valueAt(--hi);
-      emit(node.ele, node.score);
+      this.emitNode(dict.valueAt(--hi), emit);
     }
     return hi;
   }
@@ -414,10 +462,11 @@ export class ZSetValue extends CollectionValue {
     this.zsl!.verify();
     if (this.dict!.size !== this.zsl!.length) throw new Error('size mismatch');
     this.dict!.verify();
+    const zsl = this.zsl!;
     this.dict!.forEach((m, n) => {
-      if (n.ele !== m) throw new Error('dict entry mismatch');
+      if (zsl.eleOf(n) !== m) throw new Error('dict entry mismatch');
     });
-    for (let n = this.zsl!.head.next; n !== null; n = n.next) if (this.dict!.get(n.ele) !== n) throw new Error('node not in dict');
+    for (let n = zsl.first(); n !== 0; n = zsl.next(n)) if (this.dict!.get(zsl.eleOf(n)) !== n) throw new Error('node not in dict');
   }
 
   // ---- internals ----
@@ -446,7 +495,7 @@ export class ZSetValue extends CollectionValue {
     this.lm = null;
     this.ls = null;
     this.zsl = new SkipList();
-    this.dict = new Dict<ZNode>(true, ms.length);
+    this.dict = new Dict<number>(true, ms.length);
     for (let i = 0; i < ms.length; i++) this.skInsert(ms[i]!, ss[i]!);
   }
 
@@ -454,8 +503,13 @@ export class ZSetValue extends CollectionValue {
     this.dict!.set(m, this.zsl!.insert(score, m));
   }
 
-  private skRemove(node: ZNode): void {
-    this.zsl!.delete(node.score, node.ele);
-    this.dict!.delete(node.ele);
+  private skRemove(node: number): void {
+    const ele = this.zsl!.eleOf(node);
+    this.zsl!.delete(this.zsl!.scoreOf(node), ele);
+    this.dict!.delete(ele);
+  }
+
+  private emitNode(node: number, emit: Emit): void {
+    emit(this.zsl!.eleOf(node), this.zsl!.scoreOf(node));
   }
 }
