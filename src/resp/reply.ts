@@ -31,6 +31,8 @@ export interface Reply {
   bigNumber(digits: string): void;
   verbatim(text: string, format?: string): void;
   bulkArray(items: readonly Bulk[]): void;
+  /** The elements of an array whose header was already written: bulkArray in pieces. */
+  bulks(items: readonly Bulk[]): void;
   /** Starts an aggregate whose length is filled in later by endDeferred. */
   deferredArray(): Deferred;
   deferredMap(): Deferred;
@@ -135,8 +137,12 @@ export class RespWriter implements Reply {
     this.out += '|' + pairs + '\r\n';
   }
   bulkArray(items: readonly Bulk[]): void {
+    this.out += '*' + items.length + '\r\n';
+    this.bulks(items);
+  }
+
+  bulks(items: readonly Bulk[]): void {
     const n = items.length;
-    this.out += '*' + n + '\r\n';
     if (n < BULK_BATCH_MIN) {
       for (let i = 0; i < n; i++) this.bulk(items[i]!);
       return;
