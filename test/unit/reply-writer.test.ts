@@ -69,3 +69,15 @@ describe('RespWriter.bulkArray', () => {
     assert.deepEqual(written(w), Buffer.concat([expected(items), Buffer.from('+done\r\n')]));
   });
 });
+
+describe('RespWriter.bulks', () => {
+  it('an array written header first, then its elements in pieces, equals bulkArray', () => {
+    const items = Array.from({ length: 1300 }, (_, i) => (i % 3 === 0 ? `m:${i}` : String.fromCharCode(i & 0xff).repeat(i % 40)));
+    for (const piece of [1, 7, 8, 512, 1300]) {
+      const w = new RespWriter();
+      w.array(items.length);
+      for (let i = 0; i < items.length; i += piece) w.bulks(items.slice(i, i + piece));
+      assert.deepEqual(written(w), expected(items), `pieces of ${piece}`);
+    }
+  });
+});
