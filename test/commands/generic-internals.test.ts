@@ -29,6 +29,8 @@ const transport: Transport = {
 
 function harness(conf: Record<string, string> = {}) {
   const config = new Config();
+  // No save points: FLUSHALL would otherwise write dump.rdb into the directory tests run from.
+  assert.equal(config.load('save', ''), null);
   for (const [k, v] of Object.entries(conf)) assert.equal(config.load(k, v), null);
   const logger = new Logger();
   logger.file = null;

@@ -2,6 +2,9 @@
 // NODIS_TEST_TARGET=redis runs the same tests against a fresh real redis-server per test file
 // (a test that fails there is a wrong test); NODIS_TEST_TARGET=host:port uses a running server.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, type StartOptions } from '../../src/index.js';
 import { startRedis } from './oracle.js';
 import { TestClient } from './resp-client.js';
@@ -34,7 +37,14 @@ export async function startTarget(config: Record<string, string> = {}): Promise<
     c.close();
     return { kind: 'redis', port: Number(port), host: host!, client: () => TestClient.connect(Number(port), host), close: async () => {} };
   }
-  const opts: StartOptions = { port: 0, config };
+  // Its own directory: a FLUSHALL or SAVE with save points configured writes dump.rdb there,
+  // never into the directory the tests run from.
+  const dir = config['dir'] === undefined ? mkdtempSync(join(tmpdir(), 'nodis-target-')) : null;
+  const opts: StartOptions = { port: 0, config: dir === null ? config : { ...config, dir } };
   const s = await startServer(opts);
-  return { kind: 'nodis', port: s.port, host: s.host, client: () => TestClient.connect(s.port, s.host), close: () => s.close() };
+  const close = async (): Promise<void> => {
+    await s.close();
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  };
+  return { kind: 'nodis', port: s.port, host: s.host, client: () => TestClient.connect(s.port, s.host), close };
 }
