@@ -34,6 +34,8 @@ export interface SessionHost {
   holdReplies?(client: Client): boolean;
   /** Makes pending replies safe to send now (writes the AOF) before an early flush. */
   settleReplies?(): void;
+  /** Writes a client's replies at the end of this event-loop turn (endBatch then). */
+  scheduleFlush?(client: Client): void;
   /** The clock a batch's commands share (one reading per command). */
   readonly clock: ExecClock;
 }
@@ -145,7 +147,11 @@ export class Sessions implements SessionControl {
     if (stop < batch.length) {
       for (let i = stop; i < batch.length; i++) pending.push(batch[i]!);
     }
-    this.endBatch(client);
+    // A pipelining client's replies leave at the end of the loop turn with every other client's
+    // (as Redis writes in beforeSleep): one wakeup of the peer for many replies instead of one
+    // per read. A lone command is answered at once: a request/response client waits on it.
+    if (batch.length > 1 && this.host.scheduleFlush !== undefined) this.host.scheduleFlush(client);
+    else this.endBatch(client);
     const stats = this.host.stats;
     stats.eventLoopCycles++;
     stats.eventLoopUsecSum += (performance.now() - start) * 1000;
