@@ -213,29 +213,21 @@ export class SkipList {
    * foundRank.
    */
   firstScore(min: number, ex: boolean): number {
-    const A = this.a;
-    const F = this.f;
-    let r = 0;
-    let xa = A[0]!;
-    let xo = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      const fi = 2 + 2 * i;
-      for (;;) {
-        const f = xa[xo + fi]!;
-        if (f === 0) break;
-        const s = F[f >>> SEG_BITS]![(f & SEG_MASK) >>> 1]!;
-        if (ex ? s > min : s >= min) break;
-        r += i === 0 ? 1 : xa[xo + fi + 1]!;
-        xa = A[f >>> SEG_BITS]!;
-        xo = f & SEG_MASK;
-      }
-    }
-    this.foundRank = r + 1;
-    return xa[xo + 2]!;
+    const x = this.lastBelow(min, ex);
+    this.foundRank++;
+    return this.a[x >>> SEG_BITS]![(x & SEG_MASK) + 2]!;
   }
 
   /** The last node whose score stays within max (below it when ex), or 0; rank in foundRank. */
   lastScore(max: number, ex: boolean): number {
+    return this.lastBelow(max, !ex);
+  }
+
+  /**
+   * The last node scoring below `bound` (or equal to it when orEqual), 0 (the head) when none;
+   * its rank goes to foundRank. No callback: the score searches of ZRANGEBYSCORE and ZCOUNT.
+   */
+  private lastBelow(bound: number, orEqual: boolean): number {
     const A = this.a;
     const F = this.f;
     let r = 0;
@@ -248,7 +240,7 @@ export class SkipList {
         const f = xa[xo + fi]!;
         if (f === 0) break;
         const s = F[f >>> SEG_BITS]![(f & SEG_MASK) >>> 1]!;
-        if (ex ? s >= max : s > max) break;
+        if (orEqual ? s > bound : s >= bound) break;
         r += i === 0 ? 1 : xa[xo + fi + 1]!;
         x = f;
         xa = A[f >>> SEG_BITS]!;
