@@ -33,7 +33,7 @@ const client = new Client(server.clients.allocateId(), transport, (t) => server.
 client.authenticated = true;
 server.clients.add(client);
 // No save points: FLUSHALL between datasets must not write a dump.rdb into the working directory.
-server.sessions.receive(client, [['CONFIG', 'SET', 'save', '']]);
+server.sessions.receiveNow(client, [['CONFIG', 'SET', 'save', '']]);
 
 interface Gc { start: number; end: number; kind: string }
 const gcs: Gc[] = [];
@@ -60,7 +60,7 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 async function load(type: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  server.sessions.receive(client, [['FLUSHALL']]);
+  server.sessions.receiveNow(client, [['FLUSHALL']]);
   gc?.();
   await tick();
   gcs.length = 0;
@@ -72,7 +72,7 @@ async function load(type: string): Promise<void> {
     const argv = command(type, i);
     const c = process.cpuUsage();
     const s = performance.now();
-    server.sessions.receive(client, [argv]);
+    server.sessions.receiveNow(client, [argv]);
     const ms = performance.now() - s;
     if (ms > 1) {
       const cu = process.cpuUsage(c);
@@ -124,7 +124,7 @@ async function load(type: string): Promise<void> {
     for (let k = 0; k < 1000; k++) {
       const c = process.cpuUsage();
       const s = performance.now();
-      server.sessions.receive(client, [argv]);
+      server.sessions.receiveNow(client, [argv]);
       const ms = performance.now() - s;
       const cu = process.cpuUsage(c);
       times.push({ start: s, ms, cpuMs: (cu.user + cu.system) / 1000 });

@@ -62,7 +62,7 @@ function run(name: string, data: Buffer[]): void {
   for (let r = 0; r < rounds; r++) {
     for (const chunk of data) {
       parser.feed(chunk, batch);
-      sessions.receive(client, batch.splice(0, batch.length));
+      sessions.receiveNow(client, batch.splice(0, batch.length));
     }
   }
   const ns = Number(process.hrtime.bigint() - start);

@@ -58,7 +58,7 @@ function timed(chunks: readonly Buffer[], into: Timing = { wall: [], cpu: [], st
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     parser.feed(chunks[i]!, batch);
-    server.sessions.receive(client, batch.splice(0, batch.length));
+    server.sessions.receiveNow(client, batch.splice(0, batch.length));
     const t1 = performance.now();
     const c = process.cpuUsage(c0);
     into.wall.push(t1 - t0);
@@ -141,7 +141,7 @@ async function load(key: string): Promise<void> {
   gc!();
   const heap = process.memoryUsage().heapUsed - heap0;
   const enc = parse(encode(['OBJECT', 'ENCODING', key]));
-  server.sessions.receive(client, enc);
+  server.sessions.receiveNow(client, enc);
   await drainObserver();
   console.log(`load ${ELEMENTS} elements (${VALUE_BYTES === 0 ? 'e:N' : `${VALUE_BYTES} bytes`}) with RPUSH x100: ` +
     `${t.wall.length} commands, total ${t.wall.reduce((a, b) => a + b, 0).toFixed(0)} ms; ${describe(t)}`);
@@ -180,7 +180,7 @@ function cpuPerCommand(make: (i: number) => string[], total: number, pipeline = 
   while (n < total) {
     for (const c of chunks) {
       parser.feed(c, batch);
-      server.sessions.receive(client, batch.splice(0, batch.length));
+      server.sessions.receiveNow(client, batch.splice(0, batch.length));
     }
     n += chunks.length * pipeline;
   }
@@ -191,7 +191,7 @@ function cpuPerCommand(make: (i: number) => string[], total: number, pipeline = 
 if (ELEMENTS > 0) {
   await load('bench:list');
   await queries('bench:list');
-  server.sessions.receive(client, parse(encode(['DEL', 'bench:list'])));
+  server.sessions.receiveNow(client, parse(encode(['DEL', 'bench:list'])));
 }
 // Each round pushes 1M elements into one list, pops them all, then reads the first 100 of a
 // 1M list built the same way; the minimum over rounds is the least disturbed figure.
@@ -203,7 +203,7 @@ for (let r = 0; r < ROUNDS; r++) {
   record('RPOP mylist', cpuPerCommand(() => ['RPOP', 'mylist'], 1_000_000));
   cpuPerCommand(() => ['LPUSH', 'mylist', 'xxx'], 1_000_000);
   record('LRANGE mylist 0 99', cpuPerCommand(() => ['LRANGE', 'mylist', '0', '99'], 200_000));
-  server.sessions.receive(client, parse(encode(['FLUSHALL'])));
+  server.sessions.receiveNow(client, parse(encode(['FLUSHALL'])));
 }
 for (const [name, xs] of Object.entries(cpu)) {
   console.log(`${name} P16: cpu ${Math.min(...xs).toFixed(0)} ns/command (min of ${xs.length}; all: ${xs.map((x) => x.toFixed(0)).join(' ')})`);

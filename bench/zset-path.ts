@@ -45,7 +45,7 @@ function run(name: string, data: Buffer[]): void {
   const t0 = process.hrtime.bigint();
   for (const chunk of data) {
     parser.feed(chunk, batch);
-    server.sessions.receive(client, batch.splice(0, batch.length));
+    server.sessions.receiveNow(client, batch.splice(0, batch.length));
   }
   const ns = Number(process.hrtime.bigint() - t0);
   const cpu = process.cpuUsage(cpu0);
@@ -55,10 +55,10 @@ function run(name: string, data: Buffer[]): void {
 const rnd = (): string => String(Math.floor(Math.random() * 1_000_000)).padStart(12, '0');
 const setup: string[] = [];
 for (let i = 0; i < 1000; i++) setup.push(String(i), `member:${i}`);
-server.sessions.receive(client, [['ZADD', 'bench:zset', ...setup]]);
+server.sessions.receiveNow(client, [['ZADD', 'bench:zset', ...setup]]);
 const range = Array.from({ length: only === 'zrangebyscore' ? total : 20000 }, () => encode(['ZRANGEBYSCORE', 'bench:zset', '0', '100']));
 for (let r = 0; r < rounds; r++) {
-  if (!keep) server.sessions.receive(client, [['DEL', 'myzset']]);
+  if (!keep) server.sessions.receiveNow(client, [['DEL', 'myzset']]);
   const zadd = only === 'zrangebyscore' ? [] : Array.from({ length: total }, () => { const v = rnd(); return encode(['ZADD', 'myzset', v, `element:${v}`]); });
   if (only !== 'zrangebyscore') run('ZADD', zadd);
   if (only !== 'zadd') run('ZRANGEBYSCORE', range);

@@ -124,6 +124,15 @@ export class Sessions implements SessionControl {
 
   // ---- running commands ----
 
+  /**
+   * receive() for in-process drivers that never yield to the event loop (benchmarks, unit
+   * tests): the batch's replies are written before it returns.
+   */
+  receiveNow(client: Client, batch: string[][]): void {
+    this.receive(client, batch);
+    if (!client.closing) this.endBatch(client);
+  }
+
   /** A batch of commands from one read: run them in order, then write the replies once. */
   receive(client: Client, batch: string[][]): void {
     if (client.closing) return;
@@ -147,10 +156,9 @@ export class Sessions implements SessionControl {
     if (stop < batch.length) {
       for (let i = stop; i < batch.length; i++) pending.push(batch[i]!);
     }
-    // A pipelining client's replies leave at the end of the loop turn with every other client's
-    // (as Redis writes in beforeSleep): one wakeup of the peer for many replies instead of one
-    // per read. A lone command is answered at once: a request/response client waits on it.
-    if (batch.length > 1 && this.host.scheduleFlush !== undefined) this.host.scheduleFlush(client);
+    // The replies leave at the end of the loop turn with every other client's (as Redis writes
+    // in beforeSleep): the peers are woken once for many replies instead of once per read.
+    if (this.host.scheduleFlush !== undefined) this.host.scheduleFlush(client);
     else this.endBatch(client);
     const stats = this.host.stats;
     stats.eventLoopCycles++;

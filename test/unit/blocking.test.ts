@@ -86,7 +86,7 @@ describe('blocking commands in a Server', () => {
 
   /** Runs a command the way the session layer does, then writes the client's replies. */
   function run(c: Client, ...argv: string[]): void {
-    server.sessions.receive(c, [argv]);
+    server.sessions.receiveNow(c, [argv]);
   }
 
   it('never parks inside a transaction (ctx.inTransaction), answering as Redis does there', () => {
