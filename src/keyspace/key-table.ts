@@ -167,19 +167,14 @@ export class KeyTable {
   }
 
   valueAt(i: number): Value {
-    if (i >= 0) return this.valueIn(this.segs[i >>> SEG_SHIFT]!, (i & SEG_MASK) * 3);
+    if (i >= 0) return bucketValue(this.segs[i >>> SEG_SHIFT]!, (i & SEG_MASK) * 3, this.shorts);
     const [seg, o] = this.oldPlace(i);
-    return this.valueIn(seg, o);
+    return bucketValue(seg, o, this.shorts);
   }
 
   /** Bytes held by packed short values (allocated pages). */
   get packedBytes(): number {
     return this.shorts.bytes;
-  }
-
-  /** The value of the bucket at seg[o..o+2]. */
-  private valueIn(seg: Segment, o: number): Value {
-    return bucketValue(seg, o, this.shorts);
   }
 
   /**

@@ -66,11 +66,6 @@ export class ShortStrings {
     return slice(page, o + 1, o + 1 + page[o]!);
   }
 
-  /** Byte length of the string at h, without building it. */
-  length(h: number): number {
-    return this.pages[h >>> PAGE_SHIFT]![h & OFFSET_MASK]!;
-  }
-
   release(h: number): void {
     this.free[this.pageClass[h >>> PAGE_SHIFT]!]!.push(h);
   }

@@ -35,7 +35,7 @@ export interface SessionHost {
   /** Makes pending replies safe to send now (writes the AOF) before an early flush. */
   settleReplies?(): void;
   /** Writes a client's replies at the end of this event-loop turn (endBatch then). */
-  scheduleFlush?(client: Client): void;
+  scheduleFlush(client: Client): void;
   /** The clock a batch's commands share (one reading per command). */
   readonly clock: ExecClock;
 }
@@ -158,8 +158,7 @@ export class Sessions implements SessionControl {
     }
     // The replies leave at the end of the loop turn with every other client's (as Redis writes
     // in beforeSleep): the peers are woken once for many replies instead of once per read.
-    if (this.host.scheduleFlush !== undefined) this.host.scheduleFlush(client);
-    else this.endBatch(client);
+    this.host.scheduleFlush(client);
     const stats = this.host.stats;
     stats.eventLoopCycles++;
     stats.eventLoopUsecSum += (performance.now() - start) * 1000;
