@@ -1,6 +1,6 @@
 // The ZRANGE family (ZRANGE, ZRANGESTORE, ZREVRANGE, Z[REV]RANGEBYSCORE, Z[REV]RANGEBYLEX) and
 // ZREMRANGEBYRANK/SCORE/LEX. Every range becomes an interval of ranks, so a query costs
-// O(log n + m) on a skiplist. Options are parsed in full before the key is looked up, as Redis does.
+// O(log n + m) on the tree. Options are parsed in full before the key is looked up, as Redis does.
 
 import type { Ctx } from '../../exec/context.js';
 import { ZSetValue, type LexRange, type ScoreRange } from '../../keyspace/types/zset.js';
