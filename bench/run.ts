@@ -8,7 +8,8 @@
 // NODIS_BENCH_ROUNDS (default 5), NODIS_BENCH_REQUESTS (per run at pipeline 1; pipeline 16 uses 10x),
 // NODIS_BENCH_PIPELINES=1,16, NODIS_BENCH_KEYS (memory test; 0 skips it),
 // NODIS_BENCH_COLLECTIONS=hash1m,set1m,zset1m,hash100k (collection memory tests; empty skips them;
-// list1m and list1m100 are available too).
+// list1m and list1m100 are available too), NODIS_BENCH_IDLE_MS (memory tests read RSS again this
+// long after the load; default 12000, 0 skips it).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ const ROUNDS = Number(env['NODIS_BENCH_ROUNDS'] ?? (quick ? 1 : 5));
 const REQUESTS = Number(env['NODIS_BENCH_REQUESTS'] ?? (quick ? 20_000 : 100_000));
 const PIPELINES = (env['NODIS_BENCH_PIPELINES'] ?? '1,16').split(',').map(Number);
 const KEYS = Number(env['NODIS_BENCH_KEYS'] ?? (quick ? 100_000 : 1_000_000));
+/** How long after a memory test's load the idle RSS is read (0 skips it). */
+const IDLE_MS = Number(env['NODIS_BENCH_IDLE_MS'] ?? 12_000);
 const COLLECTIONS = (env['NODIS_BENCH_COLLECTIONS'] ?? 'hash1m,set1m,zset1m,hash100k').split(',').map((s) => s.trim()).filter(Boolean);
 const CLIENTS = 50;
 const KEYSPACE = 1_000_000;
@@ -280,6 +283,9 @@ interface CollectionMemory {
   redisUsed: number;
   redisRss: number;
   nodisRss: number;
+  /** RSS deltas again IDLE_MS after the load (V8's memory reducer gives pages back by then). */
+  redisRssIdle: number;
+  nodisRssIdle: number;
   nodisHeap: number;
 }
 
@@ -290,23 +296,29 @@ async function measureDataset(name: string): Promise<CollectionMemory> {
   const redis = await startRedis();
   let redisUsed: number;
   let redisRss: number;
+  let redisRssIdle: number;
   try {
     const used0 = await usedMemory(redis.port);
     const rss0 = rssBytes(redis.proc.pid!);
     await loadCommands(redis.port, ds.commands());
+    const loaded = Date.now();
     await settle();
     redisUsed = (await usedMemory(redis.port)) - used0;
     redisRss = rssBytes(redis.proc.pid!) - rss0;
+    redisRssIdle = await idleRss(redis.proc.pid!, loaded) - rss0;
   } finally {
     await redis.stop();
   }
   const nodis = await startNodis();
   let nodisRss: number;
+  let nodisRssIdle: number;
   try {
     const rss0 = rssBytes(nodis.proc.pid!);
     await loadCommands(nodis.port, ds.commands());
+    const loaded = Date.now();
     await settle();
     nodisRss = rssBytes(nodis.proc.pid!) - rss0;
+    nodisRssIdle = await idleRss(nodis.proc.pid!, loaded) - rss0;
   } finally {
     await nodis.stop();
   }
@@ -326,7 +338,7 @@ async function measureDataset(name: string): Promise<CollectionMemory> {
   } finally {
     await inproc.close();
   }
-  return { name, what: ds.what, elements: ds.elements, redisUsed, redisRss, nodisRss, nodisHeap };
+  return { name, what: ds.what, elements: ds.elements, redisUsed, redisRss, nodisRss, redisRssIdle, nodisRssIdle, nodisHeap };
 }
 
 function rssBytes(pid: number): number {
@@ -345,6 +357,8 @@ interface MemoryResult {
   redisUsed: number;
   redisRss: number;
   nodisRss: number;
+  redisRssIdle: number;
+  nodisRssIdle: number;
   nodisHeap: number;
   nodisUsed: number;
 }
@@ -354,30 +368,47 @@ async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500));
 }
 
+/**
+ * RSS once the server has been idle IDLE_MS since `loaded`. V8 keeps the pages the load's
+ * garbage took until its memory reducer runs (8 s after allocation quiets down), so RSS right
+ * after a load overstates what an idle nodis holds; both servers are read at the same moment.
+ */
+async function idleRss(pid: number, loaded: number): Promise<number> {
+  if (IDLE_MS <= 0) return NaN;
+  await new Promise((r) => setTimeout(r, Math.max(0, loaded + IDLE_MS - Date.now())));
+  return rssBytes(pid);
+}
+
 async function measureMemory(n: number): Promise<MemoryResult> {
   const redis = await startRedis();
   let redisUsed: number;
   let redisRss: number;
+  let redisRssIdle: number;
   try {
     const used0 = await usedMemory(redis.port);
     const rss0 = rssBytes(redis.proc.pid!);
     await loadKeys(redis.port, n);
+    const loaded = Date.now();
     await settle();
     redisUsed = (await usedMemory(redis.port)) - used0;
     redisRss = rssBytes(redis.proc.pid!) - rss0;
+    redisRssIdle = await idleRss(redis.proc.pid!, loaded) - rss0;
   } finally {
     await redis.stop();
   }
   const nodis = await startNodis();
   let nodisRss: number;
+  let nodisRssIdle: number;
   let nodisUsed = NaN;
   try {
     const used0 = (await hasCommand(nodis.port, 'INFO')) ? await usedMemory(nodis.port) : NaN;
     const rss0 = rssBytes(nodis.proc.pid!);
     await loadKeys(nodis.port, n);
+    const loaded = Date.now();
     await settle();
     nodisRss = rssBytes(nodis.proc.pid!) - rss0;
     if (Number.isFinite(used0)) nodisUsed = (await usedMemory(nodis.port)) - used0;
+    nodisRssIdle = await idleRss(nodis.proc.pid!, loaded) - rss0;
   } finally {
     await nodis.stop();
   }
@@ -397,7 +428,7 @@ async function measureMemory(n: number): Promise<MemoryResult> {
   } finally {
     await inproc.close();
   }
-  return { keys: n, redisUsed, redisRss, nodisRss, nodisHeap, nodisUsed };
+  return { keys: n, redisUsed, redisRss, nodisRss, redisRssIdle, nodisRssIdle, nodisHeap, nodisUsed };
 }
 
 // ---- main ----
@@ -475,17 +506,24 @@ function report(started: Date, rows: Row[], mem: MemoryResult | null, collection
     lines.push(`| redis used_memory delta | ${per(mem.redisUsed)} | 1.00 |`);
     lines.push(`| redis RSS delta | ${per(mem.redisRss)} | ${(mem.redisRss / mem.redisUsed).toFixed(2)} |`);
     lines.push(`| nodis RSS delta (child process) | ${per(mem.nodisRss)} | ${(mem.nodisRss / mem.redisUsed).toFixed(2)} |`);
+    if (IDLE_MS > 0) {
+      const idle = `${IDLE_MS / 1000} s after the load`;
+      lines.push(`| redis RSS delta, ${idle} | ${per(mem.redisRssIdle)} | ${(mem.redisRssIdle / mem.redisUsed).toFixed(2)} |`);
+      lines.push(`| nodis RSS delta, ${idle} | ${per(mem.nodisRssIdle)} | ${(mem.nodisRssIdle / mem.redisUsed).toFixed(2)} |`);
+    }
     lines.push(`| nodis V8 heap delta (in-process, after GC) | ${per(mem.nodisHeap)} | ${(mem.nodisHeap / mem.redisUsed).toFixed(2)} |`);
     if (Number.isFinite(mem.nodisUsed)) lines.push(`| nodis used_memory delta (INFO) | ${per(mem.nodisUsed)} | ${(mem.nodisUsed / mem.redisUsed).toFixed(2)} |`);
   }
   if (collections.length > 0) {
     const mb = (x: number) => (x / 2 ** 20).toFixed(1);
     lines.push('', 'Memory of collections (MiB; bytes per element in brackets; ratio to redis used_memory):', '');
-    lines.push('| dataset | redis used_memory | redis RSS | nodis RSS (child) | nodis V8 heap + array buffers (in-process, after GC) |',
-      '| --- | ---: | ---: | ---: | ---: |');
+    const idle = `${IDLE_MS / 1000} s after`;
+    lines.push(`RSS is read 1.5 s after the load and again ${IDLE_MS / 1000} s after it (when V8's memory reducer has given back the load's garbage pages).`, '');
+    lines.push(`| dataset | redis used_memory | redis RSS | redis RSS, ${idle} | nodis RSS (child) | nodis RSS, ${idle} | nodis V8 heap + array buffers (in-process, after GC) |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const c of collections) {
-      const cell = (x: number) => `${mb(x)} (${(x / c.elements).toFixed(0)} B) ${(x / c.redisUsed).toFixed(2)}x`;
-      lines.push(`| ${c.what} | ${mb(c.redisUsed)} (${(c.redisUsed / c.elements).toFixed(0)} B) | ${cell(c.redisRss)} | ${cell(c.nodisRss)} | ${cell(c.nodisHeap)} |`);
+      const cell = (x: number) => (Number.isFinite(x) ? `${mb(x)} (${(x / c.elements).toFixed(0)} B) ${(x / c.redisUsed).toFixed(2)}x` : 'n/a');
+      lines.push(`| ${c.what} | ${mb(c.redisUsed)} (${(c.redisUsed / c.elements).toFixed(0)} B) | ${cell(c.redisRss)} | ${cell(c.redisRssIdle)} | ${cell(c.nodisRss)} | ${cell(c.nodisRssIdle)} | ${cell(c.nodisHeap)} |`);
     }
   }
   lines.push('');
