@@ -129,34 +129,46 @@ export class TreeRecords {
   }
 
   leafInsertAt(leaf: number, p: number, score: number, ele: string): void {
-    const seg = leaf >>> SEG_BITS;
-    const o = (leaf & SEG_MASK) * LEAF_SLOTS;
-    const a = this.leaves.i32[seg]!;
-    const f = this.leaves.f64[seg]!;
-    const s = this.leaves.str[seg]!;
-    const fo = o >>> 1;
-    const so = (leaf & SEG_MASK) * B;
-    const n = a[o + L_N]!;
-    f.copyWithin(fo + p + 1, fo + p, fo + n);
-    for (let k = n; k > p; k--) s[so + k] = s[so + k - 1]!;
-    f[fo + p] = score;
-    s[so + p] = ele;
-    a[o + L_N] = n + 1;
+    const n = this.shiftLeaf(leaf, p, 1);
+    this.leaves.f64[leaf >>> SEG_BITS]![(leaf & SEG_MASK) * (LEAF_SLOTS >>> 1) + p] = score;
+    this.leaves.str[leaf >>> SEG_BITS]![(leaf & SEG_MASK) * B + p] = ele;
+    this.setLeafCount(leaf, n + 1);
   }
 
   leafRemoveAt(leaf: number, p: number): void {
+    const n = this.shiftLeaf(leaf, p + 1, -1);
+    this.leaves.str[leaf >>> SEG_BITS]![(leaf & SEG_MASK) * B + n - 1] = undefined as unknown as string;
+    this.setLeafCount(leaf, n - 1);
+  }
+
+  /**
+   * Shifts a leaf's entries from index `from` to its end one place right (by = 1) or left
+   * (by = -1); returns the entry count, which the caller updates. The hot path of every insert
+   * and remove, so it skips moveEntries' generality (measurably slower here).
+   */
+  private shiftLeaf(leaf: number, from: number, by: 1 | -1): number {
     const seg = leaf >>> SEG_BITS;
-    const o = (leaf & SEG_MASK) * LEAF_SLOTS;
-    const a = this.leaves.i32[seg]!;
     const f = this.leaves.f64[seg]!;
     const s = this.leaves.str[seg]!;
-    const fo = o >>> 1;
+    const fo = (leaf & SEG_MASK) * (LEAF_SLOTS >>> 1);
     const so = (leaf & SEG_MASK) * B;
-    const n = a[o + L_N]! - 1;
-    f.copyWithin(fo + p, fo + p + 1, fo + n + 1);
-    for (let k = p; k < n; k++) s[so + k] = s[so + k + 1]!;
-    s[so + n] = undefined as unknown as string;
-    a[o + L_N] = n;
+    const n = this.leafCount(leaf);
+    f.copyWithin(fo + from + by, fo + from, fo + n);
+    if (by > 0) for (let k = n; k > from; k--) s[so + k] = s[so + k - 1]!;
+    else for (let k = from - 1; k < n - 1; k++) s[so + k] = s[so + k + 1]!;
+    return n;
+  }
+
+  // ---- one level's items: entries of leaves, children of inner nodes ----
+
+  setItemCount(leafLevel: boolean, x: number, n: number): void {
+    if (leafLevel) this.setLeafCount(x, n);
+    else this.setInnerCount(x, n);
+  }
+
+  moveItems(leafLevel: boolean, src: number, i: number, dst: number, j: number, k: number): void {
+    if (leafLevel) this.moveEntries(src, i, dst, j, k);
+    else this.moveKids(src, i, dst, j, k);
   }
 
   /** Copies k entries from (src, i) to (dst, j); overlapping ranges of one leaf are fine. */

@@ -11,6 +11,11 @@ import {
   B, I_CNT, I_KID, I_N, INNER_SLOTS, L_N, L_NEXT, L_PREV, LEAF_SLOTS, LOG_B, MAX_HEIGHT, MIN_FILL, SEG_BITS, SEG_MASK, TreeRecords, less,
 } from './score-tree-records.js';
 
+/** Descent modes (see ScoreTree.descend). */
+const BY_KEY = 0;
+const SCORE_BELOW = 1;
+const SCORE_AT_MOST = 2;
+
 export class ScoreTree {
   length = 0;
   /** Inner levels above the leaves: 0 while the root is a leaf. */
@@ -239,7 +244,31 @@ export class ScoreTree {
    * withRank (the entry's 1-based rank when present). True when the entry is there.
    */
   private seekKey(score: number, ele: string, withRank: boolean): boolean {
+    this.descend(score, ele, BY_KEY, withRank);
+    this.foundRank++;
+    const leaf = this.leaf;
+    const p = this.pos;
+    return p < this.r.leafCount(leaf) && this.r.leafScore(leaf, p) === score && this.r.leafEle(leaf, p) === ele;
+  }
+
+  /**
+   * Descends to the first entry scoring at or above `bound` (above it when orEqual); leaf and
+   * pos are set, foundRank is the count of entries before it.
+   */
+  private seekScore(bound: number, orEqual: boolean): void {
+    this.descend(bound, '', orEqual ? SCORE_AT_MOST : SCORE_BELOW, true);
+  }
+
+  /**
+   * The one descent of seekKey and seekScore: to the first entry that is not "below" the bound,
+   * where below means sorting before (score, ele) (BY_KEY), scoring under score (SCORE_BELOW) or
+   * scoring at most score (SCORE_AT_MOST). Fills the path, sets leaf and pos, and sets foundRank
+   * to the count of entries before the position (0 unless withRank). Members are read only for
+   * BY_KEY on equal scores.
+   */
+  private descend(score: number, ele: string, mode: number, withRank: boolean): void {
     const I = this.r.inners;
+    const tiesBelow = mode === SCORE_AT_MOST;
     let x = this.root;
     let r = 0;
     for (let d = 0; d < this.height; d++) {
@@ -248,13 +277,14 @@ export class ScoreTree {
       const f = I.f64[seg]!;
       const o = (x & SEG_MASK) * INNER_SLOTS;
       const fo = o >>> 1;
-      // The last child whose separator is at or below the key (child 0 when none is).
+      // The last child whose separator is below the bound (child 0 when none is); for BY_KEY a
+      // separator equal to the key counts, since the key then lives in that child.
       let lo = 1;
       let hi = a[o + I_N]!;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         const s = f[fo + mid]!;
-        if (s < score || (s === score && I.str[seg]![(x & SEG_MASK) * B + mid]! <= ele)) lo = mid + 1;
+        if (s < score || (s === score && (mode === BY_KEY ? I.str[seg]![(x & SEG_MASK) * B + mid]! <= ele : tiesBelow))) lo = mid + 1;
         else hi = mid;
       }
       const i = lo - 1;
@@ -268,59 +298,12 @@ export class ScoreTree {
     const strs = this.r.leaves.str[seg]!;
     const fo = (x & SEG_MASK) * (LEAF_SLOTS >>> 1);
     const so = (x & SEG_MASK) * B;
-    // The first entry at or above the key.
-    let lo = 0;
-    let hi = this.r.leaves.i32[seg]![(x & SEG_MASK) * LEAF_SLOTS + L_N]!;
-    const n = hi;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = f[fo + mid]!;
-      if (s < score || (s === score && strs[so + mid]! < ele)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.leaf = x;
-    this.pos = lo;
-    this.foundRank = r + lo + 1;
-    return lo < n && f[fo + lo] === score && strs[so + lo] === ele;
-  }
-
-  /**
-   * Descends to the first entry scoring at or above `bound` (above it when orEqual); leaf and
-   * pos are set, foundRank is the count of entries before it.
-   */
-  private seekScore(bound: number, orEqual: boolean): void {
-    const I = this.r.inners;
-    let x = this.root;
-    let r = 0;
-    for (let d = 0; d < this.height; d++) {
-      const seg = x >>> SEG_BITS;
-      const a = I.i32[seg]!;
-      const f = I.f64[seg]!;
-      const o = (x & SEG_MASK) * INNER_SLOTS;
-      const fo = o >>> 1;
-      let lo = 1;
-      let hi = a[o + I_N]!;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const s = f[fo + mid]!;
-        if (orEqual ? s <= bound : s < bound) lo = mid + 1;
-        else hi = mid;
-      }
-      const i = lo - 1;
-      for (let k = 0; k < i; k++) r += a[o + I_CNT + k]!;
-      this.pathNode[d] = x;
-      this.pathIdx[d] = i;
-      x = a[o + I_KID + i]!;
-    }
-    const seg = x >>> SEG_BITS;
-    const f = this.r.leaves.f64[seg]!;
-    const fo = (x & SEG_MASK) * (LEAF_SLOTS >>> 1);
     let lo = 0;
     let hi = this.r.leaves.i32[seg]![(x & SEG_MASK) * LEAF_SLOTS + L_N]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const s = f[fo + mid]!;
-      if (orEqual ? s <= bound : s < bound) lo = mid + 1;
+      if (s < score || (s === score && (mode === BY_KEY ? strs[so + mid]! < ele : tiesBelow))) lo = mid + 1;
       else hi = mid;
     }
     this.leaf = x;
@@ -503,21 +486,7 @@ export class ScoreTree {
       this.afterInnerRemove(d);
       return;
     }
-    // Even them out.
-    const half = (ln + rn) >>> 1;
-    if (ln < rn) {
-      const k = half - ln;
-      this.r.moveEntries(right, 0, left, ln, k);
-      this.r.moveEntries(right, k, right, 0, rn - k);
-      this.r.setLeafCount(left, ln + k);
-      this.r.setLeafCount(right, rn - k);
-    } else {
-      const k = half - rn;
-      this.r.moveEntries(right, 0, right, k, rn);
-      this.r.moveEntries(left, ln - k, right, 0, k);
-      this.r.setLeafCount(left, ln - k);
-      this.r.setLeafCount(right, rn + k);
-    }
+    this.evenOut(true, left, right, ln, rn);
     this.r.setInnerCnt(parent, j, this.r.leafCount(left));
     this.r.setInnerCnt(parent, j + 1, this.r.leafCount(right));
     this.r.setInnerSep(parent, j + 1, this.r.leafScore(right, 0), this.r.leafEle(right, 0));
@@ -554,23 +523,32 @@ export class ScoreTree {
       this.afterInnerRemove(d - 1);
       return;
     }
-    const half = (ln + rn) >>> 1;
-    if (ln < rn) {
-      const k = half - ln;
-      this.r.moveKids(right, 0, left, ln, k);
-      this.r.moveKids(right, k, right, 0, rn - k);
-      this.r.setInnerCount(left, ln + k);
-      this.r.setInnerCount(right, rn - k);
-    } else {
-      const k = half - rn;
-      this.r.moveKids(right, 0, right, k, rn);
-      this.r.moveKids(left, ln - k, right, 0, k);
-      this.r.setInnerCount(left, ln - k);
-      this.r.setInnerCount(right, rn + k);
-    }
+    this.evenOut(false, left, right, ln, rn);
     this.r.setInnerCnt(parent, j, this.r.innerTotal(left));
     this.r.setInnerCnt(parent, j + 1, this.r.innerTotal(right));
     this.r.setInnerSep(parent, j + 1, this.r.innerSep(right, 0), this.r.innerSepEle(right, 0));
+  }
+
+  /**
+   * Moves items (a leaf's entries, an inner node's children) between two adjacent siblings that
+   * do not fit in one, so that each holds half. The caller fixes the parent's counts and bound.
+   */
+  private evenOut(leafLevel: boolean, left: number, right: number, ln: number, rn: number): void {
+    const r = this.r;
+    const half = (ln + rn) >>> 1;
+    if (ln < rn) {
+      const k = half - ln;
+      r.moveItems(leafLevel, right, 0, left, ln, k);
+      r.moveItems(leafLevel, right, k, right, 0, rn - k);
+      r.setItemCount(leafLevel, left, ln + k);
+      r.setItemCount(leafLevel, right, rn - k);
+    } else {
+      const k = half - rn;
+      r.moveItems(leafLevel, right, 0, right, k, rn);
+      r.moveItems(leafLevel, left, ln - k, right, 0, k);
+      r.setItemCount(leafLevel, left, ln - k);
+      r.setItemCount(leafLevel, right, rn + k);
+    }
   }
 
   /** Adds delta to the counts along the last descent's path. */
