@@ -1,6 +1,7 @@
 // The Dict behind big hashes, sets and sorted sets: random operations against a Map model
 // through growth and shrinking (so lookups, deletes and position moves run while two indexes
-// are live), the downward position walk that SCAN relies on, and rehash by time budget.
+// are live), big indexes zeroed ahead of their growth, the downward position walk that SCAN
+// relies on, and rehash by time budget.
 
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
@@ -52,6 +53,36 @@ describe('Dict', () => {
       assert.equal(d.get('absent'), undefined);
     }
     assert.ok(sawRehash);
+  });
+
+  it('grows big indexes through one zeroed ahead, over dirty memory, and drops it on a shrink', (t) => {
+    // The prepared index's memory as malloc may hand it out: dirty.
+    const clean = Dict.unzeroed;
+    Dict.unzeroed = (bytes) => {
+      const b = new ArrayBuffer(bytes);
+      new Uint8Array(b).fill(0xff);
+      return b;
+    };
+    t.after(() => { Dict.unzeroed = clean; });
+    const d = new Dict<number>(true);
+    // Past 2^16 entries the 2^18-bucket index is prepared; past 2^17 the 2^19 one.
+    for (let i = 0; i < 300_000; i++) {
+      assert.equal(d.set(`k${i}`, i), true);
+      if (i % 20_011 === 0) d.verify();
+    }
+    d.verify();
+    for (let i = 0; i < 300_000; i += 7) assert.equal(d.get(`k${i}`), i);
+    assert.equal(d.get('k300000'), undefined);
+    // Preparing, then shrinking far below: the prepared index is dropped, growth starts over.
+    const e = new Dict(false);
+    for (let i = 0; i < 70_000; i++) e.add(`m${i}`);
+    for (let i = 0; i < 66_000; i++) e.delete(`m${i}`);
+    e.rehashFor(1000);
+    e.verify();
+    for (let i = 100_000; i < 220_000; i++) e.add(`m${i}`);
+    e.verify();
+    assert.equal(e.size, 4000 + 120_000);
+    assert.ok(e.has('m66000') && e.has('m219999') && !e.has('m0'));
   });
 
   it('value-less dicts add and test membership', () => {

@@ -4,7 +4,8 @@
 // ever grows by copying more than one segment. An index of open-addressing buckets (Int32Array
 // pairs: hash, position+1) finds a key's position; when it must grow or shrink, the new index
 // is filled incrementally as in Redis's dict: both are live and every operation moves a few
-// buckets. Pure data structure: no imports; knows nothing of encodings or commands.
+// buckets. Pure data structure: no imports (Node's Buffer only, for unzeroed memory); knows
+// nothing of encodings or commands.
 
 /** Entries per segment of the dense arrays (a power of two). */
 const SEG_BITS = 12;
@@ -28,11 +29,22 @@ export function dictHash(key: string): number {
 }
 
 function newIndex(capacity: number): Int32Array {
-  // Zero-filled by allocation (lazily, by the OS for big ones): 0 means an empty bucket.
+  // Zero-filled by allocation: 0 means an empty bucket.
   return new Int32Array(capacity * 2);
 }
 
+/**
+ * Indexes of this many buckets or more are prepared ahead of a growth (see `prepareNext`): a
+ * zero-filled allocation of 1 MB or more can cost milliseconds at once.
+ */
+const PREPARE_FROM = 1 << 17;
+/** Index slots zeroed per insert while preparing: the whole next index between 1/2 and 3/4 load needs 16. */
+const ZERO_STEP = 32;
+
 export class Dict<V = undefined> {
+  /** Where a prepared (unzeroed) index's memory comes from: malloc, not calloc. Tests swap in dirty memory. */
+  static unzeroed = (bytes: number): ArrayBuffer => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+
   private keys: string[][] = [];
   private vals: V[][] | null;
   private count = 0;
@@ -45,6 +57,10 @@ export class Dict<V = undefined> {
   private old: Int32Array | null = null;
   private oldMask = 0;
   private rehashAt = 0;
+  /** The next (doubled) index while it is being zeroed ahead of a growth, else null. */
+  private next: Int32Array | null = null;
+  /** Slots of `next` zeroed so far. */
+  private nextZeroed = 0;
 
   /** `expected`: how many entries are about to be added (sizes the index once). */
   constructor(withValues: boolean, expected = 0) {
@@ -115,7 +131,11 @@ export class Dict<V = undefined> {
       // A shrink's target could fill before its rehash ends: finish it first (rare).
       if ((this.used + 1) * 4 > (this.mask + 1) * 3) this.rehashAll();
     }
-    if (this.old === null && (this.used + 1) * 4 > (this.mask + 1) * 3) this.startRehash((this.mask + 1) * 2);
+    if (this.old === null) {
+      const cap = this.mask + 1;
+      if ((this.used + 1) * 4 > cap * 3) this.startRehash(cap * 2);
+      else if (cap >= PREPARE_FROM && (this.used + 1) * 2 > cap) this.prepareNext(cap * 2);
+    }
     const pos = this.count++;
     const seg = pos >>> SEG_BITS;
     if (seg === this.keys.length) {
@@ -225,11 +245,41 @@ export class Dict<V = undefined> {
 
   // ---- incremental rehash ----
 
+  /**
+   * Zeroes part of the index the next growth will use. A big zero-filled allocation is a
+   * calloc that may memset it all at once (glibc does when it reuses freed memory rather than
+   * fresh pages: about 10 ms for 16 MB on this VM, seen once a big dict had been freed).
+   * Instead the next index comes unzeroed from malloc past half load and is zeroed a little per
+   * insert, finished by the time 3/4 load starts the rehash.
+   */
+  private prepareNext(capacity: number): void {
+    let n = this.next;
+    if (n === null || n.length !== capacity * 2) {
+      n = new Int32Array(Dict.unzeroed(capacity * 8), 0, capacity * 2);
+      this.next = n;
+      this.nextZeroed = 0;
+    }
+    const z = this.nextZeroed;
+    if (z >= n.length) return;
+    const end = Math.min(n.length, z + ZERO_STEP);
+    n.fill(0, z, end);
+    this.nextZeroed = end;
+  }
+
   private startRehash(capacity: number): void {
     this.old = this.t;
     this.oldMask = this.mask;
     this.rehashAt = 0;
-    this.t = newIndex(capacity);
+    const n = this.next;
+    this.next = null;
+    if (n !== null && n.length === capacity * 2) {
+      // Prepared ahead (a growth). The inserts from 1/2 to 3/4 load zero it all (cap/4 inserts of
+      // ZERO_STEP slots for 4·cap slots); this only guards that arithmetic.
+      if (this.nextZeroed < n.length) n.fill(0, this.nextZeroed);
+      this.t = n;
+    } else {
+      this.t = newIndex(capacity);
+    }
     this.mask = capacity - 1;
     this.used = 0;
   }
