@@ -65,7 +65,7 @@ describe('Dict', () => {
     };
     t.after(() => { Dict.unzeroed = clean; });
     const d = new Dict<number>(true);
-    // Past 2^16 entries the 2^18-bucket index is prepared; past 2^17 the 2^19 one.
+    // Past 5/8 of 2^17 buckets the 2^18-bucket index is prepared; past 5/8 of 2^18 the 2^19 one.
     for (let i = 0; i < 300_000; i++) {
       assert.equal(d.set(`k${i}`, i), true);
       if (i % 20_011 === 0) d.verify();

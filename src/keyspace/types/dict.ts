@@ -38,8 +38,12 @@ function newIndex(capacity: number): Int32Array {
  * zero-filled allocation of 1 MB or more can cost milliseconds at once.
  */
 const PREPARE_FROM = 1 << 17;
-/** Index slots zeroed per insert while preparing: the whole next index between 1/2 and 3/4 load needs 16. */
-const ZERO_STEP = 32;
+/**
+ * Index slots zeroed per insert while preparing: zeroing the whole next index (4·cap slots)
+ * between 5/8 and 3/4 load (cap/8 inserts) needs 32. Starting no earlier keeps the window in
+ * which both indexes exist short.
+ */
+const ZERO_STEP = 64;
 
 export class Dict<V = undefined> {
   /** Where a prepared (unzeroed) index's memory comes from: malloc, not calloc. Tests swap in dirty memory. */
@@ -134,7 +138,7 @@ export class Dict<V = undefined> {
     if (this.old === null) {
       const cap = this.mask + 1;
       if ((this.used + 1) * 4 > cap * 3) this.startRehash(cap * 2);
-      else if (cap >= PREPARE_FROM && (this.used + 1) * 2 > cap) this.prepareNext(cap * 2);
+      else if (cap >= PREPARE_FROM && (this.used + 1) * 8 > cap * 5) this.prepareNext(cap * 2);
     }
     const pos = this.count++;
     const seg = pos >>> SEG_BITS;
@@ -249,7 +253,7 @@ export class Dict<V = undefined> {
    * Zeroes part of the index the next growth will use. A big zero-filled allocation is a
    * calloc that may memset it all at once (glibc does when it reuses freed memory rather than
    * fresh pages: about 10 ms for 16 MB on this VM, seen once a big dict had been freed).
-   * Instead the next index comes unzeroed from malloc past half load and is zeroed a little per
+   * Instead the next index comes unzeroed from malloc past 5/8 load and is zeroed a little per
    * insert, finished by the time 3/4 load starts the rehash.
    */
   private prepareNext(capacity: number): void {
@@ -273,7 +277,7 @@ export class Dict<V = undefined> {
     const n = this.next;
     this.next = null;
     if (n !== null && n.length === capacity * 2) {
-      // Prepared ahead (a growth). The inserts from 1/2 to 3/4 load zero it all (cap/4 inserts of
+      // Prepared ahead (a growth). The inserts from 5/8 to 3/4 load zero it all (cap/8 inserts of
       // ZERO_STEP slots for 4·cap slots); this only guards that arithmetic.
       if (this.nextZeroed < n.length) n.fill(0, this.nextZeroed);
       this.t = n;
