@@ -4,6 +4,7 @@
 // relies on, and rehash by time budget.
 
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { Dict } from '../../src/keyspace/types/dict.js';
 
@@ -83,6 +84,25 @@ describe('Dict', () => {
     e.verify();
     assert.equal(e.size, 4000 + 120_000);
     assert.ok(e.has('m66000') && e.has('m219999') && !e.has('m0'));
+  });
+
+  it('sorted-set scores stay unboxed doubles even after string-valued dicts exist', () => {
+    // V8's element kinds are only visible through natives syntax: ask a child node.
+    const dict = new URL('../../src/keyspace/types/dict.js', import.meta.url).href;
+    const zset = new URL('../../src/keyspace/types/zset.js', import.meta.url).href;
+    const script = `
+      const { Dict } = await import(${JSON.stringify(dict)});
+      const { ZSetValue } = await import(${JSON.stringify(zset)});
+      const h = new Dict(true);
+      for (let i = 0; i < 10000; i++) h.set('f' + i, 'v' + i);
+      const lim = { listpackEntries: 128, listpackValue: 64 };
+      const z = ZSetValue.create(10000, 10, lim);
+      for (let i = 0; i < 10000; i++) z.set('m' + i, i + 0.5, lim);
+      const c = z.clone();
+      for (let i = 10000; i < 20000; i++) c.set('m' + i, i + 0.5, lim);
+      console.log(JSON.stringify([%HasDoubleElements(z.dict.vals[1]), %HasDoubleElements(c.dict.vals[4])]));`;
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), [true, true]);
   });
 
   it('value-less dicts add and test membership', () => {

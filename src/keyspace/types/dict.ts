@@ -66,8 +66,14 @@ export class Dict<V = undefined> {
   /** Slots of `next` zeroed so far. */
   private nextZeroed = 0;
 
-  /** `expected`: how many entries are about to be added (sizes the index once). */
-  constructor(withValues: boolean, expected = 0) {
+  /**
+   * `expected`: how many entries are about to be added (sizes the index once). `newValues`
+   * makes each segment of values: V8 picks a new array's element kind from what earlier arrays
+   * of the same allocation site held, so after any string-valued dict the arrays of this file's
+   * literal hold tagged values, and numbers stored there are boxed one by one. A caller storing
+   * numbers passes a factory of its own, whose arrays stay unboxed doubles.
+   */
+  constructor(withValues: boolean, expected = 0, private readonly newValues: () => V[] = () => []) {
     this.vals = withValues ? [] : null;
     let cap = MIN_CAPACITY;
     while (cap * 3 < expected * 4) cap *= 2;
@@ -144,7 +150,7 @@ export class Dict<V = undefined> {
     const seg = pos >>> SEG_BITS;
     if (seg === this.keys.length) {
       this.keys.push([]);
-      if (this.vals !== null) this.vals.push([]);
+      if (this.vals !== null) this.vals.push(this.newValues());
     }
     this.keys[seg]!.push(key);
     if (this.vals !== null) this.vals[seg]!.push(value);
@@ -331,7 +337,7 @@ export class Dict<V = undefined> {
   // ---- whole-dict operations ----
 
   clone(): Dict<V> {
-    const c = new Dict<V>(this.vals !== null);
+    const c = new Dict<V>(this.vals !== null, 0, this.newValues);
     c.keys = this.keys.map((s) => s.slice());
     c.vals = this.vals === null ? null : this.vals.map((s) => s.slice());
     c.count = this.count;
