@@ -8,7 +8,7 @@
 // NODIS_BENCH_ROUNDS (default 5), NODIS_BENCH_REQUESTS (per run at pipeline 1; pipeline 16 uses 10x),
 // NODIS_BENCH_PIPELINES=1,16, NODIS_BENCH_KEYS (memory test; 0 skips it),
 // NODIS_BENCH_COLLECTIONS=hash1m,set1m,zset1m,hash100k (collection memory tests; empty skips them;
-// list1m and list1m100 are available too), NODIS_BENCH_IDLE_MS (memory tests read RSS again this
+// list1m, list1m100 and zset1mts are available too), NODIS_BENCH_IDLE_MS (memory tests read RSS again this
 // long after the load; default 12000, 0 skips it).
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -249,6 +249,23 @@ const DATASETS: Record<string, { what: string; elements: number; commands: () =>
     elements: 1_000_000,
     *commands() {
       for (let b = 0; b < 10_000; b++) yield ['ZADD', 'bench:zset', ...Array.from({ length: 100 }, (_, i) => [String(b * 100 + i), `m:${b * 100 + i}`]).flat()];
+    },
+  },
+  zset1mts: {
+    what: 'one sorted set of 1,000,000 members `m:N` with millisecond-timestamp scores, in random order (ZADD, 100 per command)',
+    elements: 1_000_000,
+    *commands() {
+      // Scores past the small-integer range, as timestamps are; a fixed shuffle of the order.
+      const order = Array.from({ length: 1_000_000 }, (_, i) => i);
+      let seed = 7;
+      for (let i = order.length - 1; i > 0; i--) {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        const j = seed % (i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (let b = 0; b < 10_000; b++) {
+        yield ['ZADD', 'bench:zts', ...order.slice(b * 100, b * 100 + 100).flatMap((n) => [String(1_700_000_000_000 + n * 1000.5), `m:${n}`])];
+      }
     },
   },
   list1m: {
