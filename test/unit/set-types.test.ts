@@ -164,6 +164,22 @@ describe('ZSetValue', () => {
     }
   });
 
+  it('removes rank ranges clamped to the set, in both encodings', () => {
+    for (const [lim, enc] of [[{ listpackEntries: 1000, listpackValue: 64 }, 'listpack'], [{ listpackEntries: 0, listpackValue: 0 }, 'skiplist']] as const) {
+      const z = ZSetValue.create(0, 0, lim);
+      for (let i = 0; i < 300; i++) z.set(`m${i}`, i, lim);
+      assert.equal(z.encoding(), enc);
+      assert.equal(z.deleteRanks(290, 1000), 10);
+      assert.equal(z.deleteRanks(-5, 1), 2);
+      assert.equal(z.deleteRanks(500, 600), 0);
+      assert.equal(z.size, 288);
+      assert.deepEqual(z.members(0, 1, false), ['m2', 'm3']);
+      assert.equal(z.score('m289'), 289);
+      assert.equal(z.score('m290'), undefined);
+      z.verify();
+    }
+  });
+
   it('counts lex ranges in both encodings', () => {
     for (const lim of [ZL, { listpackEntries: 0, listpackValue: 0 }]) {
       const z = ZSetValue.create(0, 0, lim);

@@ -365,8 +365,10 @@ export class ZSetValue extends CollectionValue {
     return out;
   }
 
-  /** Removes ranks first..last (0-based, inclusive, clamped); returns how many went. */
-  deleteRanks(first: number, last: number): number {
+  /** Removes ranks first..last (0-based, inclusive; clamped to the set); returns how many went. */
+  deleteRanks(first0: number, last0: number): number {
+    const first = Math.max(0, first0);
+    const last = Math.min(this.size - 1, last0);
     if (first > last) return 0;
     if (this.lm !== null) {
       this.lm.splice(first, last - first + 1);
