@@ -194,6 +194,13 @@ describe('ScoreTree (B+tree with subtree counts)', () => {
     z.deleteRanks(4001, 3000, () => {});
     z.verify();
     assert.equal(z.length, 6900);
+    // Past the end: only what is there goes.
+    z.deleteRanks(7000, 5, () => {});
+    z.deleteRanks(6899, 10, () => {});
+    z.verify();
+    assert.equal(z.length, 6898);
+    z.insert(20000, 'back');
+    z.insert(20001, 'back2');
     assert.equal(z.eleOf(z.byRank(4000)), 'm4099');
     assert.equal(z.eleOf(z.byRank(4001)), 'm7100');
     // Random runs against a model, down to nothing.

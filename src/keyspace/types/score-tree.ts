@@ -117,12 +117,13 @@ export class ScoreTree {
   }
 
   /**
-   * Removes `count` entries from the 1-based rank onward (which must exist), calling removed
+   * Removes `count` entries from the 1-based rank onward (as many as there are), calling removed
    * with each member first. One descent per leaf touched, each leaf's run cut out at once:
    * O(log n + m), as Redis's zslDeleteRangeByRank.
    */
   deleteRanks(rank: number, count: number, removed: (ele: string) => void): void {
-    let left = count;
+    if (rank < 1 || rank > this.length) return;
+    let left = Math.min(count, this.length - rank + 1);
     while (left > 0) {
       this.byRank(rank);
       const leaf = this.leaf;
