@@ -1,16 +1,13 @@
 // Sorted sets too big for the fuzzer's small keyspace, against the real redis-server: a few
-// thousand members (over a hundred B+tree leaves under two inner levels), then seeded random writes (ZADD with its flags, ZINCRBY, ZREM, pops, rank and
-// score range removals) with rank, score and range reads after each, and a drain that shrinks
-// it to nothing through merges and borrows. Replies are compared as the fuzzer compares them
-// (exactly, but for the registered 7.2-vs-7.0 differences such as score formatting).
+// thousand members (over a hundred B+tree leaves under two inner levels), then seeded random
+// writes (ZADD with its flags, ZINCRBY, ZREM, pops, rank and score range removals) with rank,
+// score and range reads after each, and a drain that shrinks it to nothing through merges and
+// borrows. Replies are compared as the fuzzer compares them (same-replies.ts).
 
-import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { expectedDifference } from './expected.js';
 import { Rng } from './fuzz-grammar.js';
-import { compareReplies, optionsFor } from './normalize.js';
-import { show } from './resp-tree.js';
 import { DiffPair, type Argv } from './runner.js';
+import { same as sameOn } from './same-replies.js';
 
 let pair: DiffPair;
 
@@ -21,16 +18,7 @@ after(async () => {
   await pair.close();
 });
 
-/** Runs argv on both servers; fails unless the replies match or differ only as 7.2 and 7.0 do. */
-async function same(argv: Argv, log: string[]): Promise<void> {
-  const opts = optionsFor(argv);
-  const r = await pair.exec(argv, opts);
-  log.push(argv.join(' '));
-  const c = compareReplies(r.nodis, r.redis, opts);
-  if (!c.equal && expectedDifference(c.nodis, c.redis, argv, 2) === null) {
-    assert.fail(`after ${log.length} commands, ${show(argv.join(' '))}:\n  nodis: ${show(r.nodis, 300)}\n  redis: ${show(r.redis, 300)}\n  last: ${log.slice(-5).join(' | ')}`);
-  }
-}
+const same = (argv: Argv, log: string[]): Promise<void> => sameOn(pair, argv, log);
 
 /** Scores with ties (small integers), halves, and now and then an infinity or a long fraction. */
 function score(r: Rng): string {
