@@ -5,21 +5,12 @@
 // compares them (same-replies.ts: unordered replies sorted, random picks by shape, SCANs by what
 // a full iteration returns).
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Rng } from './fuzz-grammar.js';
-import { DiffPair, type Argv } from './runner.js';
-import { same as sameOn } from './same-replies.js';
+import type { Argv } from './runner.js';
+import { pairSteps } from './same-replies.js';
 
-let pair: DiffPair;
-
-before(async () => {
-  pair = await DiffPair.start({}, 2);
-});
-after(async () => {
-  await pair.close();
-});
-
-const same = (argv: Argv, log: string[]): Promise<void> => sameOn(pair, argv, log);
+const same = pairSteps();
 
 /** Adds fields or members lo..hi-1 in commands of 500. */
 async function bulk(cmd: 'HSET' | 'SADD', key: string, lo: number, hi: number, log: string[]): Promise<void> {
@@ -29,6 +20,15 @@ async function bulk(cmd: 'HSET' | 'SADD', key: string, lo: number, hi: number, l
       if (cmd === 'HSET') args.push(`f:${k}`, `v:${k}`);
       else args.push(`m:${k}`);
     }
+    await same(args, log);
+  }
+}
+
+/** Removes entries prefix0..prefix129999 but every keepEvery-th, in commands of 1000. */
+async function removeMost(cmd: 'HDEL' | 'SREM', key: string, prefix: string, keepEvery: number, log: string[]): Promise<void> {
+  for (let i = 0; i < 130_000; i += 1000) {
+    const args: Argv = [cmd, key];
+    for (let k = i; k < i + 1000; k++) if (k % keepEvery !== 0) args.push(`${prefix}${k}`);
     await same(args, log);
   }
 }
@@ -54,11 +54,7 @@ describe('large hashes and sets against redis-server', () => {
     await same(['HLEN', 'h'], log);
     await same(['HRANDFIELD', 'h', '5', 'WITHVALUES'], log);
     // Shrink to a few hundred: the index shrinks by an incremental rehash.
-    for (let i = 0; i < 130_000; i += 1000) {
-      const args: Argv = ['HDEL', 'h'];
-      for (let k = i; k < i + 1000; k++) if (k % 500 !== 0) args.push(`f:${k}`);
-      await same(args, log);
-    }
+    await removeMost('HDEL', 'h', 'f:', 500, log);
     await same(['HGETALL', 'h'], log);
     await same(['HSCAN', 'h', '0', 'COUNT', '50'], log);
     // And grow again past the prepared size.
@@ -87,11 +83,7 @@ describe('large hashes and sets against redis-server', () => {
     }
     await same(['SINTER', 's', 't'], log);
     await same(['SCARD', 't'], log);
-    for (let i = 0; i < 130_000; i += 1000) {
-      const args: Argv = ['SREM', 's'];
-      for (let k = i; k < i + 1000; k++) if (k % 400 !== 0) args.push(`m:${k}`);
-      await same(args, log);
-    }
+    await removeMost('SREM', 's', 'm:', 400, log);
     await same(['SMEMBERS', 's'], log);
     await same(['SSCAN', 's', '0', 'COUNT', '30'], log);
     await bulk('SADD', 's', 200_000, 300_000, log);

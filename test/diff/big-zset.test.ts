@@ -4,21 +4,12 @@
 // score and range reads after each, and a drain that shrinks it to nothing through merges and
 // borrows. Replies are compared as the fuzzer compares them (same-replies.ts).
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Rng } from './fuzz-grammar.js';
-import { DiffPair, type Argv } from './runner.js';
-import { same as sameOn } from './same-replies.js';
+import type { Argv } from './runner.js';
+import { pairSteps } from './same-replies.js';
 
-let pair: DiffPair;
-
-before(async () => {
-  pair = await DiffPair.start({}, 2);
-});
-after(async () => {
-  await pair.close();
-});
-
-const same = (argv: Argv, log: string[]): Promise<void> => sameOn(pair, argv, log);
+const same = pairSteps();
 
 /** Scores with ties (small integers), halves, and now and then an infinity or a long fraction. */
 function score(r: Rng): string {
@@ -110,8 +101,7 @@ describe('large sorted sets against redis-server', () => {
     await same(['ZRANGE', 'z', '0', '-1', 'WITHSCORES'], log);
     // Drain: big rank ranges and pops shrink it through every merge and borrow, down to nothing.
     for (let round = 0; round < 100; round++) {
-      const card = await pair.exec(['ZCARD', 'z']);
-      if (card.redis === ':0\r\n') break;
+      if ((await same(['ZCARD', 'z'], log)) === ':0\r\n') break;
       const a = r.int(3000);
       await same(r.chance(0.5) ? ['ZREMRANGEBYRANK', 'z', String(a), String(a + r.int(400))] : ['ZPOPMIN', 'z', String(1 + r.int(200))], log);
       await same(['ZRANGE', 'z', String(r.int(50)), String(r.int(50) + 40), 'WITHSCORES'], log);
