@@ -31,11 +31,11 @@ export const INNER_SLOTS = 4 * B + 2;
 
 /** Records per pool segment: growing never copies more than one segment. */
 export const SEG_BITS = 8;
-export const SEG_RECS = 1 << SEG_BITS;
+const SEG_RECS = 1 << SEG_BITS;
 export const SEG_MASK = SEG_RECS - 1;
 
 /** Fixed-size records in typed-array segments, each with B string slots; id 0 means none. */
-export class Pool {
+class Pool {
   readonly i32: Int32Array[] = [];
   readonly f64: Float64Array[] = [];
   readonly str: string[][] = [];
@@ -277,7 +277,7 @@ export class TreeRecords {
  * Moves k strings from (src, i) to (dst, j), overlap-safe, and clears the source slots left
  * behind so that a removed member is not kept alive by a stale copy past a node's count.
  */
-export function moveStrings(src: string[], i: number, dst: string[], j: number, k: number): void {
+function moveStrings(src: string[], i: number, dst: string[], j: number, k: number): void {
   if (k <= 0) return;
   if (src === dst && j > i) for (let t = k - 1; t >= 0; t--) dst[j + t] = src[i + t]!;
   else for (let t = 0; t < k; t++) dst[j + t] = src[i + t]!;

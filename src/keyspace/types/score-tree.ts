@@ -164,9 +164,7 @@ export class ScoreTree {
         left -= c;
         i++;
       }
-      this.pathNode[d] = x;
-      this.pathIdx[d] = i;
-      x = a[o + I_KID + i]!;
+      x = this.takeChild(d, x, a, o, i);
     }
     this.leaf = x;
     this.pos = left;
@@ -289,10 +287,8 @@ export class ScoreTree {
         else hi = mid;
       }
       const i = lo - 1;
-      if (withRank) for (let k = 0; k < i; k++) r += a[o + I_CNT + k]!;
-      this.pathNode[d] = x;
-      this.pathIdx[d] = i;
-      x = a[o + I_KID + i]!;
+      if (withRank) r += this.countBefore(a, o, i);
+      x = this.takeChild(d, x, a, o, i);
     }
     const seg = x >>> SEG_BITS;
     const f = this.r.leaves.f64[seg]!;
@@ -300,16 +296,14 @@ export class ScoreTree {
     const fo = (x & SEG_MASK) * (LEAF_SLOTS >>> 1);
     const so = (x & SEG_MASK) * B;
     let lo = 0;
-    let hi = this.r.leaves.i32[seg]![(x & SEG_MASK) * LEAF_SLOTS + L_N]!;
+    let hi = this.r.leafCount(x);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const s = f[fo + mid]!;
       if (s < score || (s === score && (mode === BY_KEY ? strs[so + mid]! < ele : tiesBelow))) lo = mid + 1;
       else hi = mid;
     }
-    this.leaf = x;
-    this.pos = lo;
-    this.foundRank = r + lo;
+    this.land(x, lo, r);
   }
 
   /** As seekScore, for the first entry where `below` stops holding. */
@@ -329,24 +323,41 @@ export class ScoreTree {
         else hi = mid;
       }
       const i = lo - 1;
-      for (let k = 0; k < i; k++) r += a[o + I_CNT + k]!;
-      this.pathNode[d] = x;
-      this.pathIdx[d] = i;
-      x = a[o + I_KID + i]!;
+      r += this.countBefore(a, o, i);
+      x = this.takeChild(d, x, a, o, i);
     }
     const seg = x >>> SEG_BITS;
     const fo = (x & SEG_MASK) * (LEAF_SLOTS >>> 1);
     const so = (x & SEG_MASK) * B;
     let lo = 0;
-    let hi = this.r.leaves.i32[seg]![(x & SEG_MASK) * LEAF_SLOTS + L_N]!;
+    let hi = this.r.leafCount(x);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (below(this.r.leaves.f64[seg]![fo + mid]!, this.r.leaves.str[seg]![so + mid]!)) lo = mid + 1;
       else hi = mid;
     }
+    this.land(x, lo, r);
+  }
+
+  /** Ends a descent at index lo of leaf x, with r entries in the leaves before it. */
+  private land(x: number, lo: number, r: number): void {
     this.leaf = x;
     this.pos = lo;
     this.foundRank = r + lo;
+  }
+
+  /** Entries in the children before child i of the inner record at a[o..]. */
+  private countBefore(a: Int32Array, o: number, i: number): number {
+    let r = 0;
+    for (let k = 0; k < i; k++) r += a[o + I_CNT + k]!;
+    return r;
+  }
+
+  /** Records child i of inner node x (record at a[o..]) as the path at depth d; returns it. */
+  private takeChild(d: number, x: number, a: Int32Array, o: number, i: number): number {
+    this.pathNode[d] = x;
+    this.pathIdx[d] = i;
+    return a[o + I_KID + i]!;
   }
 
   /** The cursor of the found position (the next leaf's first entry when it is past the leaf's end). */
